@@ -1,0 +1,115 @@
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { startDynalite } from '../test/dynalite';
+import { catalog, type DetailType } from './catalog';
+import { createEventHandler, UnsupportedEventError } from './consumer';
+import { EventValidationError } from './validation';
+
+let db: Awaited<ReturnType<typeof startDynalite>>;
+beforeAll(async () => {
+  db = await startDynalite();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+});
+afterAll(() => db.close());
+
+let seq = 0;
+function context(): Context {
+  return {
+    functionName: 'consumer-test',
+    awsRequestId: `req-${++seq}`,
+    getRemainingTimeInMillis: () => 30_000,
+  } as unknown as Context;
+}
+
+/** An EventBridge event as a rule target receives it; every call gets a new envelope id, as PutEvents does. */
+function eventBridgeEvent(detailType: DetailType, detail: unknown): EventBridgeEvent<string, unknown> {
+  return {
+    version: '0', id: `eb-${++seq}`, 'detail-type': detailType, source: catalog[detailType]['x-amazon-events-source'],
+    account: '000000000000', time: '2026-11-23T10:00:00Z', region: 'us-east-1', resources: [], detail,
+  };
+}
+const example = (detailType: DetailType) => structuredClone(catalog[detailType].examples[0]) as any;
+
+describe('createEventHandler', () => {
+  it('runs the handler once per metadata.id, whatever the EventBridge envelope id', async () => {
+    const handle = jest.fn(async () => ({ ok: true }));
+    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle, idempotencyTable: 'idempotency' });
+    const detail = example('PaymentCompleted.v1');
+    detail.metadata.id = '11111111-1111-4111-8111-111111111111';
+    const first = await consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
+    const second = await consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
+    expect(handle).toHaveBeenCalledTimes(1);
+    expect(second).toEqual(first);
+    detail.metadata.id = '22222222-2222-4222-8222-222222222222';
+    await consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
+    expect(handle).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes the validated, typed event to the handler', async () => {
+    const handle = jest.fn(async () => null);
+    const consumer = createEventHandler({ accepts: ['OrderCancelled.v1'], handle, idempotencyTable: 'idempotency' });
+    const detail = example('OrderCancelled.v1');
+    detail.metadata.id = '33333333-3333-4333-8333-333333333333';
+    await consumer(eventBridgeEvent('OrderCancelled.v1', detail), context());
+    expect(handle.mock.calls[0]![0]).toMatchObject({ detailType: 'OrderCancelled.v1', detail, source: 'shop.orders' });
+  });
+
+  it('throws on a schema violation, naming the field, and never runs the handler', async () => {
+    const handle = jest.fn(async () => null);
+    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle, idempotencyTable: 'idempotency' });
+    const detail = example('PaymentCompleted.v1');
+    delete detail.data.paymentId;
+    const error = await consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventValidationError);
+    expect((error as Error).message).toContain('detail.data.paymentId is required');
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('throws on a detail-type it does not consume', async () => {
+    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle: async () => null, idempotencyTable: 'idempotency' });
+    await expect(consumer(eventBridgeEvent('PaymentFailed.v1', example('PaymentFailed.v1')), context())).rejects.toThrow(UnsupportedEventError);
+  });
+
+  it('lets a handler failure fail, so the retry runs the handler again', async () => {
+    let calls = 0;
+    const consumer = createEventHandler({
+      accepts: ['PaymentCompleted.v1'],
+      idempotencyTable: 'idempotency',
+      handle: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('downstream unavailable');
+        return 'done';
+      },
+    });
+    const detail = example('PaymentCompleted.v1');
+    detail.metadata.id = '44444444-4444-4444-8444-444444444444';
+    await expect(consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context())).rejects.toThrow('downstream unavailable');
+    await expect(consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context())).resolves.toBe('done');
+    expect(calls).toBe(2);
+  });
+
+  it('upcasts OrderPlaced.v1 to v2 when asked', async () => {
+    const handle = jest.fn(async () => null);
+    const consumer = createEventHandler({ accepts: ['OrderPlaced.v1'], upcast: true, handle, idempotencyTable: 'idempotency' });
+    await consumer(eventBridgeEvent('OrderPlaced.v1', example('OrderPlaced.v1')), context());
+    const received = handle.mock.calls[0]![0] as any;
+    expect(received.detailType).toBe('OrderPlaced.v2');
+    expect(received.detail.data.total).toEqual({ amount: 2598, currency: 'EUR' });
+  });
+
+  it('refuses to run without an idempotency table', async () => {
+    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle: async () => null });
+    const saved = process.env.IDEMPOTENCY_TABLE;
+    delete process.env.IDEMPOTENCY_TABLE;
+    try {
+      await expect(consumer(eventBridgeEvent('PaymentCompleted.v1', example('PaymentCompleted.v1')), context())).rejects.toThrow(/IDEMPOTENCY_TABLE/);
+    } finally {
+      if (saved !== undefined) process.env.IDEMPOTENCY_TABLE = saved;
+    }
+  });
+});

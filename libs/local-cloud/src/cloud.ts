@@ -1,0 +1,127 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * The shared context every emulated service receives. Services talk to each other only through the
+ * interfaces below (never through each other's internals), so each can be built and tested alone.
+ */
+export interface CloudOptions {
+  region?: string;
+  accountId?: string;
+  /**
+   * Multiplies every delay AWS would apply (EventBridge retry backoff, Lambda async retries, SQS
+   * visibility timeouts are NOT scaled: they are explicit API values). 1 = AWS timings; tests use ~0.001.
+   */
+  timeScale?: number;
+}
+
+/** One observable fact about what the cloud did, for tests, logs and the dashboard. */
+export interface CloudActivity {
+  service: 'events' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb';
+  type: string;
+  time: string;
+  [key: string]: unknown;
+}
+
+export interface SqsMessageAttribute {
+  DataType: 'String' | 'Number' | 'Binary';
+  StringValue?: string;
+  BinaryValue?: string;
+}
+
+export interface SqsApi {
+  /** Throws AwsError `AWS.SimpleQueueService.NonExistentQueue` when the queue does not exist. */
+  sendMessage(
+    queueArnOrUrl: string,
+    body: string,
+    attributes?: Record<string, SqsMessageAttribute>,
+    options?: { messageGroupId?: string; messageDeduplicationId?: string; delaySeconds?: number },
+  ): Promise<{ MessageId: string }>;
+}
+
+export interface PutEventsEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  Resources?: string[];
+  Time?: Date | string | number;
+  EventBusName?: string;
+  TraceHeader?: string;
+}
+
+export interface PutEventsResult {
+  FailedEntryCount: number;
+  Entries: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>;
+}
+
+export interface EventsApi {
+  putEvents(entries: PutEventsEntry[]): Promise<PutEventsResult>;
+}
+
+export interface StatesApi {
+  startExecution(input: { stateMachineArn: string; name?: string; input?: string }): Promise<{ executionArn: string; startDate: Date }>;
+}
+
+export interface LambdaInvokeResult {
+  /** The function's JSON-serialised return value, or its error object when functionError is set. */
+  payload: string;
+  functionError?: 'Unhandled' | 'Handled';
+}
+
+export interface LambdaApi {
+  /** Synchronous (RequestResponse) invoke. Throws AwsError `ResourceNotFoundException` for an unknown function. */
+  invoke(functionArnOrName: string, payload: string): Promise<LambdaInvokeResult>;
+  /**
+   * Asynchronous (Event) invoke with Lambda's own semantics: accepted at once; a function error is
+   * retried by "Lambda" (MaximumRetryAttempts, default 2) and then sent to the function's on-failure
+   * destination / DLQ. Throws only when the invoke itself is refused (unknown function).
+   */
+  invokeAsync(functionArnOrName: string, payload: string): Promise<void>;
+}
+
+export class Cloud {
+  readonly region: string;
+  readonly accountId: string;
+  readonly timeScale: number;
+  /** Emits 'activity' with a CloudActivity. */
+  readonly monitor = new EventEmitter();
+
+  // Wired by the server at start-up; each is an interface so a unit test can hand in a fake.
+  sqs!: SqsApi;
+  events!: EventsApi;
+  states!: StatesApi;
+  lambda!: LambdaApi;
+  /** Endpoint of the DynamoDB emulation (dynalite), for integrations that call DynamoDB. */
+  dynamodbEndpoint?: string;
+
+  constructor(options: CloudOptions = {}) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+    this.timeScale = options.timeScale ?? 1;
+    this.monitor.setMaxListeners(0);
+  }
+
+  arn(service: string, resource: string): string {
+    return `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+  }
+
+  /**
+   * Waits `ms` of AWS time, scaled by timeScale. An aborted `signal` ends the wait at once and clears
+   * the timer, so a stopped service leaves no long backoff timer keeping the process alive.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const finish = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, Math.max(0, Math.round(ms * this.timeScale)));
+      signal?.addEventListener('abort', finish, { once: true });
+    });
+  }
+
+  record(activity: Omit<CloudActivity, 'time'>): void {
+    this.monitor.emit('activity', { ...activity, time: new Date().toISOString() });
+  }
+}

@@ -7,5 +7,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  globalSetup: "<rootDir>/tests/global-setup.ts",
   setupFiles: ['<rootDir>/libs/local-cloud/src/polyfills.ts'],
 };

@@ -38,7 +38,7 @@ const example = (detailType: DetailType) => structuredClone(catalog[detailType].
 describe('createEventHandler', () => {
   it('runs the handler once per metadata.id, whatever the EventBridge envelope id', async () => {
     const handle = jest.fn(async () => ({ ok: true }));
-    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle, idempotencyTable: 'idempotency' });
+    const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], handle, idempotencyTable: 'idempotency' });
     const detail = example('PaymentCompleted.v1');
     detail.metadata.id = '11111111-1111-4111-8111-111111111111';
     const first = await consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
@@ -51,8 +51,8 @@ describe('createEventHandler', () => {
   });
 
   it('passes the validated, typed event to the handler', async () => {
-    const handle = jest.fn(async () => null);
-    const consumer = createEventHandler({ accepts: ['OrderCancelled.v1'], handle, idempotencyTable: 'idempotency' });
+    const handle = jest.fn(async (_event: unknown) => null);
+    const consumer = createEventHandler({ name: 'test-consumer', accepts: ['OrderCancelled.v1'], handle, idempotencyTable: 'idempotency' });
     const detail = example('OrderCancelled.v1');
     detail.metadata.id = '33333333-3333-4333-8333-333333333333';
     await consumer(eventBridgeEvent('OrderCancelled.v1', detail), context());
@@ -60,8 +60,8 @@ describe('createEventHandler', () => {
   });
 
   it('throws on a schema violation, naming the field, and never runs the handler', async () => {
-    const handle = jest.fn(async () => null);
-    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle, idempotencyTable: 'idempotency' });
+    const handle = jest.fn(async (_event: unknown) => null);
+    const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], handle, idempotencyTable: 'idempotency' });
     const detail = example('PaymentCompleted.v1');
     delete detail.data.paymentId;
     const error = await consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context()).catch((e: unknown) => e);
@@ -71,13 +71,14 @@ describe('createEventHandler', () => {
   });
 
   it('throws on a detail-type it does not consume', async () => {
-    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle: async () => null, idempotencyTable: 'idempotency' });
+    const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], handle: async () => null, idempotencyTable: 'idempotency' });
     await expect(consumer(eventBridgeEvent('PaymentFailed.v1', example('PaymentFailed.v1')), context())).rejects.toThrow(UnsupportedEventError);
   });
 
   it('lets a handler failure fail, so the retry runs the handler again', async () => {
     let calls = 0;
     const consumer = createEventHandler({
+      name: 'test-consumer',
       accepts: ['PaymentCompleted.v1'],
       idempotencyTable: 'idempotency',
       handle: async () => {
@@ -94,16 +95,26 @@ describe('createEventHandler', () => {
   });
 
   it('upcasts OrderPlaced.v1 to v2 when asked', async () => {
-    const handle = jest.fn(async () => null);
-    const consumer = createEventHandler({ accepts: ['OrderPlaced.v1'], upcast: true, handle, idempotencyTable: 'idempotency' });
+    const handle = jest.fn(async (_event: unknown) => null);
+    const consumer = createEventHandler({ name: 'test-consumer', accepts: ['OrderPlaced.v1'], upcast: true, handle, idempotencyTable: 'idempotency' });
     await consumer(eventBridgeEvent('OrderPlaced.v1', example('OrderPlaced.v1')), context());
     const received = handle.mock.calls[0]![0] as any;
     expect(received.detailType).toBe('OrderPlaced.v2');
     expect(received.detail.data.total).toEqual({ amount: 2598, currency: 'EUR' });
   });
 
+  it('keeps the records of two consumers of one event apart', async () => {
+    const first = jest.fn(async (_event: unknown) => null);
+    const second = jest.fn(async (_event: unknown) => null);
+    const detail = example('OrderCancelled.v1');
+    detail.metadata.id = '55555555-5555-4555-8555-555555555555';
+    await createEventHandler({ name: 'payments.order-cancelled', accepts: ['OrderCancelled.v1'], handle: first, idempotencyTable: 'idempotency' })(eventBridgeEvent('OrderCancelled.v1', detail), context());
+    await createEventHandler({ name: 'inventory.order-cancelled', accepts: ['OrderCancelled.v1'], handle: second, idempotencyTable: 'idempotency' })(eventBridgeEvent('OrderCancelled.v1', detail), context());
+    expect([first.mock.calls.length, second.mock.calls.length]).toEqual([1, 1]);
+  });
+
   it('refuses to run without an idempotency table', async () => {
-    const consumer = createEventHandler({ accepts: ['PaymentCompleted.v1'], handle: async () => null });
+    const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], handle: async () => null });
     const saved = process.env.IDEMPOTENCY_TABLE;
     delete process.env.IDEMPOTENCY_TABLE;
     try {

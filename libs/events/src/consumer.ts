@@ -16,6 +16,12 @@ export class UnsupportedEventError extends Error {
 }
 
 export interface ConsumerOptions<T extends DetailType> {
+  /**
+   * The consumer's identity, e.g. `payments.order-placed`: the prefix of its idempotency keys. Powertools would
+   * otherwise prefix with AWS_LAMBDA_FUNCTION_NAME, which is absent or shared when functions run in one process locally,
+   * and two consumers of one event must never see each other's records.
+   */
+  name: string;
   /** The detail-types this consumer subscribes to (the contract tests hold its rules to exactly these). */
   accepts: readonly T[];
   /** Upcast older versions with a known upcaster (OrderPlaced.v1 → v2) before `handle` sees them. */
@@ -50,6 +56,7 @@ export function createEventHandler<T extends DetailType>(options: ConsumerOption
     idempotent = makeIdempotent((event: Received<T>, context: Context) => options.handle(event, { logger, context }), {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
       config,
+      keyPrefix: options.name,
     });
     return idempotent;
   }

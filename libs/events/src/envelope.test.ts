@@ -1,4 +1,4 @@
-import { createEvent } from './envelope';
+import { createEvent, deterministicEventId } from './envelope';
 import { checkDetail } from './validation';
 
 const data = {
@@ -47,5 +47,15 @@ describe('createEvent', () => {
       if (saved.a !== undefined) process.env.POWERTOOLS_SERVICE_NAME = saved.a;
       if (saved.b !== undefined) process.env.SERVICE_NAME = saved.b;
     }
+  });
+});
+
+describe('deterministicEventId', () => {
+  it('is a stable UUID per set of parts', () => {
+    const a = deterministicEventId('order-1', 'OrderConfirmed.v1');
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicEventId('order-1', 'OrderConfirmed.v1')).toBe(a);
+    expect(deterministicEventId('order-1', 'OrderCancelled.v1')).not.toBe(a);
+    expect(deterministicEventId('order-1O', 'rderConfirmed.v1')).not.toBe(a);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidV5 } from 'uuid';
 import { parseDetailType, schemaOf, sourceOf, type DetailOf, type DetailType } from './catalog';
 
 
@@ -22,6 +23,17 @@ export interface EnvelopeOptions {
    */
   id?: string;
   now?: Date;
+}
+
+/** Namespace of the shop's name-based (v5) event ids. */
+const EVENT_ID_NAMESPACE = '5b0f7c3e-2d0a-4f39-9a59-6f1f1c2b8e47';
+
+/**
+ * A UUID derived from what makes an event unique in its flow (e.g. the orderId and the detail-type): a saga step that
+ * is retried after it already published republishes the same metadata.id, so consumers see one event, not two.
+ */
+export function deterministicEventId(...parts: string[]): string {
+  return uuidV5(parts.join('\u0000'), EVENT_ID_NAMESPACE);
 }
 
 function domainOf(detailType: DetailType): string {

@@ -8,5 +8,5 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   globalSetup: "<rootDir>/tests/global-setup.ts",
-  setupFiles: ['<rootDir>/libs/local-cloud/src/polyfills.ts'],
+  setupFiles: ['<rootDir>/libs/local-cloud/src/polyfills.ts', '<rootDir>/tests/setup-env.ts'],
 };

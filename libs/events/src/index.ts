@@ -1,7 +1,6 @@
 export * from './catalog';
 export * from './consumer';
 export * from './envelope';
-export * from './limits';
 export * from './money';
 export * from './publisher';
 export * from './validation';

@@ -1,7 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { catalog } from './catalog';
 import { createEvent, type DomainEvent } from './envelope';
-import { MAX_PUT_EVENTS_ENTRY_BYTES, putEventsEntrySize } from './limits';
+import { MAX_PUT_EVENTS_SIZE_BYTES, putEventsEntrySize } from '@shop/aws-limits';
 import { batches, EventPublisher, EventTooLargeError, PublishError } from './publisher';
 import { EventValidationError } from './validation';
 
@@ -104,7 +104,7 @@ describe('EventPublisher', () => {
   it('rejects an event over the entry size limit before putting anything', async () => {
     const client = fakeClient((entries) => entries.map(() => ({})));
     const [big] = completed(1);
-    (big!.detail.data as any).note = 'x'.repeat(MAX_PUT_EVENTS_ENTRY_BYTES);
+    (big!.detail.data as any).note = 'x'.repeat(MAX_PUT_EVENTS_SIZE_BYTES);
     const error = await new EventPublisher({ eventBusName: 'b', client }).publish([big!]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventTooLargeError);
     expect((error as EventTooLargeError).message).toContain(big!.detail.metadata.id);
@@ -119,7 +119,7 @@ describe('PutEvents limits', () => {
   });
 
   it('keeps each batch within 10 entries and the size limit', () => {
-    const third = Math.floor(MAX_PUT_EVENTS_ENTRY_BYTES / 3);
+    const third = Math.floor(MAX_PUT_EVENTS_SIZE_BYTES / 3);
     const sizes = [third, third, third, third, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
     expect(batches(sizes.map((size) => ({ size }))).map((b) => b.map((i) => i.size))).toEqual([
       [third, third, third],

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DetailType } from './catalog';
 import type { DomainEvent } from './envelope';
-import { MAX_ENTRIES_PER_PUT_EVENTS, MAX_PUT_EVENTS_ENTRY_BYTES, putEventsEntrySize } from './limits';
+import { MAX_PUT_EVENTS_ENTRIES, MAX_PUT_EVENTS_SIZE_BYTES, putEventsEntrySize } from '@shop/aws-limits';
 import { assertValidDetail } from './validation';
 
 /** One event that was not put, with why. */
@@ -33,7 +33,7 @@ export class EventTooLargeError extends Error {
     readonly id: string,
     readonly size: number,
   ) {
-    super(`${detailType} ${id} is ${size} bytes: over the ${MAX_PUT_EVENTS_ENTRY_BYTES}-byte PutEvents entry limit`);
+    super(`${detailType} ${id} is ${size} bytes: over the ${MAX_PUT_EVENTS_SIZE_BYTES}-byte PutEvents entry limit`);
   }
 }
 
@@ -112,7 +112,7 @@ export class EventPublisher {
       Detail: JSON.stringify(event.detail),
     };
     const size = putEventsEntrySize(entry);
-    if (size > MAX_PUT_EVENTS_ENTRY_BYTES) throw new EventTooLargeError(event.detailType, event.detail.metadata.id, size);
+    if (size > MAX_PUT_EVENTS_SIZE_BYTES) throw new EventTooLargeError(event.detailType, event.detail.metadata.id, size);
     return { event, entry, size };
   }
 
@@ -142,17 +142,13 @@ function unpublished(item: Pending, error: { code: string; message: string }): U
   return { id: item.event.detail.metadata.id, detailType: item.event.detailType, errorCode: error.code, errorMessage: error.message };
 }
 
-/**
- * Groups entries into PutEvents calls of at most 10 entries whose sizes add up to at most the entry limit: the
- * documentation also words the limit as "the total entry size must be less than" it for a batched request, so the
- * publisher honours both readings.
- */
+/** Groups entries into PutEvents calls of at most 10 entries whose sizes add up to at most the request limit. */
 export function batches<T extends { size: number }>(items: T[]): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const item of items) {
-    if (current.length > 0 && (current.length === MAX_ENTRIES_PER_PUT_EVENTS || bytes + item.size > MAX_PUT_EVENTS_ENTRY_BYTES)) {
+    if (current.length > 0 && (current.length === MAX_PUT_EVENTS_ENTRIES || bytes + item.size > MAX_PUT_EVENTS_SIZE_BYTES)) {
       out.push(current);
       current = [];
       bytes = 0;

@@ -1,0 +1,29 @@
+import '../src/polyfills';
+import { DEFAULT_PORT, startLocalCloud } from '../src/index';
+
+/**
+ * Starts the local AWS endpoint: `npx tsx libs/local-cloud/bin/local-cloud.ts` (PORT, HOST and
+ * TIME_SCALE from the environment). Prints one line when ready; Ctrl-C stops it.
+ */
+async function main(): Promise<void> {
+  const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
+  const timeScale = process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined;
+  const local = await startLocalCloud({ port, host: process.env.HOST, timeScale });
+  console.log(`local-cloud ready at ${local.url} (services: ${local.server.services().join(', ')})`);
+  const shutdown = () => {
+    local.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(`local-cloud: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

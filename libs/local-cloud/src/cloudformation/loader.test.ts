@@ -1,0 +1,183 @@
+import path from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, ListExecutionsCommand, type ListExecutionsCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startLocalCloud, type LocalCloud } from '../index';
+import { receivedRecords } from '../lambda/fixtures/handlers';
+import { clientConfig } from '../lambda/fixtures/activity';
+import { loadSystem, type LoadedStack, type PackagedService } from './loader';
+
+const servicePath = path.resolve(__dirname, '../lambda');
+
+function service(stackName: string, template: object): PackagedService {
+  return { servicePath, stackName, template: template as PackagedService['template'], sourceHandlers: new Map() };
+}
+
+const busStack = service('bus-dev', {
+  Resources: { Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'loader-bus' } } },
+  Outputs: { BusName: { Value: { Ref: 'Bus' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-BusName' } } } },
+});
+
+const appStack = service('app-dev', {
+  Resources: {
+    Dlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'app-dlq' } },
+    Inbox: {
+      Type: 'AWS::SQS::Queue',
+      Properties: { QueueName: 'app-inbox', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 } },
+    },
+    InboxPolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: { Queues: [{ Ref: 'Inbox' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Inbox', 'Arn'] } }] } },
+    },
+    Table: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { TableName: 'app-items', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] },
+    },
+    Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'app-role' } },
+    Worker: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { FunctionName: 'app-dev-worker', Handler: 'fixtures/handlers.reportPoison', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Environment: { Variables: { TABLE: { Ref: 'Table' } } } },
+    },
+    Failer: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-dev-failer', Handler: 'fixtures/handlers.fail', Timeout: 5 } },
+    FailerAsyncConfig: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: { FunctionName: { Ref: 'Failer' }, Qualifier: '$LATEST', MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } } },
+    },
+    WorkerMapping: {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { EventSourceArn: { 'Fn::GetAtt': ['Inbox', 'Arn'] }, FunctionName: { Ref: 'Worker' }, BatchSize: 5, FunctionResponseTypes: ['ReportBatchItemFailures'] },
+    },
+    Echo: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-dev-echo', Handler: 'fixtures/handlers.echo' } },
+    Saga: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        StateMachineName: 'app-dev-saga',
+        DefinitionString: {
+          'Fn::Sub': [
+            JSON.stringify({
+              StartAt: 'Echo',
+              States: { Echo: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${EchoArn}', 'Payload.$': '$.detail' }, OutputPath: '$.Payload', End: true } },
+            }),
+            { EchoArn: { 'Fn::GetAtt': ['Echo', 'Arn'] } },
+          ],
+        },
+      },
+    },
+    ToSaga: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        EventBusName: { 'Fn::ImportValue': 'bus-dev-BusName' },
+        EventPattern: { source: ['saga'] },
+        Targets: [{ Id: 'saga', Arn: { Ref: 'Saga' }, RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] } }],
+      },
+    },
+    ToInbox: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        EventBusName: { 'Fn::ImportValue': 'bus-dev-BusName' },
+        EventPattern: { source: ['app'] },
+        Targets: [{ Id: 'inbox', Arn: { 'Fn::GetAtt': ['Inbox', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } }],
+      },
+    },
+  },
+  Outputs: {
+    InboxUrl: { Value: { Ref: 'Inbox' } },
+    RuleRef: { Value: { Ref: 'ToInbox' } },
+    WorkerArn: { Value: { 'Fn::GetAtt': ['Worker', 'Arn'] } },
+  },
+});
+
+let local: LocalCloud;
+let stacks: LoadedStack[];
+beforeAll(async () => {
+  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  // Given in the "wrong" order: the loader must put the exporting stack first.
+  stacks = await loadSystem([appStack, busStack], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId });
+});
+afterAll(() => local.stop());
+
+describe('loadSystem', () => {
+  it('orders stacks by their imports and answers Ref / Fn::GetAtt as CloudFormation does', () => {
+    expect(stacks.map((s) => s.stackName)).toEqual(['bus-dev', 'app-dev']);
+    expect(stacks[1]!.outputs).toEqual({
+      InboxUrl: `${local.url}/${local.cloud.accountId}/app-inbox`,
+      RuleRef: 'loader-bus|app-dev-ToInbox',
+      WorkerArn: `arn:aws:lambda:us-east-1:${local.cloud.accountId}:function:app-dev-worker`,
+    });
+  });
+
+  it('creates queues with their redrive policy, and tables', async () => {
+    const sqs = new SQSClient(clientConfig(local.url));
+    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stacks[1]!.outputs.InboxUrl as string, AttributeNames: ['RedrivePolicy', 'Policy'] }));
+    sqs.destroy();
+    expect(JSON.parse(attributes.Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${local.cloud.accountId}:app-dlq`, maxReceiveCount: 3 });
+    expect(JSON.parse(attributes.Attributes!.Policy!).Statement[0].Action).toBe('sqs:SendMessage');
+    const dynamodb = new DynamoDBClient(clientConfig(local.url));
+    const table = await dynamodb.send(new DescribeTableCommand({ TableName: 'app-items' }));
+    dynamodb.destroy();
+    expect(table.Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+  });
+
+  it('registers functions with their resolved environment and async configuration', () => {
+    expect(local.lambda.getFunction('app-dev-worker').environment).toMatchObject({ TABLE: 'app-items' });
+    expect(local.lambda.getFunction('app-dev-failer')).toMatchObject({
+      timeoutSeconds: 5, maximumRetryAttempts: 0, onFailureDestinationArn: `arn:aws:sqs:us-east-1:${local.cloud.accountId}:app-dlq`,
+    });
+  });
+
+  it('wires rule → queue → event-source mapping → function end to end', async () => {
+    receivedRecords.length = 0;
+    const events = new EventBridgeClient(clientConfig(local.url));
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'loader-bus', Source: 'app', DetailType: 'Ping', Detail: '{"n":1}' }] }));
+    events.destroy();
+    for (let i = 0; i < 200 && receivedRecords.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(receivedRecords).toHaveLength(1);
+    expect(JSON.parse(receivedRecords[0]!.body)).toMatchObject({ source: 'app', 'detail-type': 'Ping', detail: { n: 1 } });
+  });
+
+  it('creates state machines from their substituted definitions and starts them from rule targets', async () => {
+    const events = new EventBridgeClient(clientConfig(local.url));
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'loader-bus', Source: 'saga', DetailType: 'Go', Detail: '{"orderId":"o-1"}' }] }));
+    events.destroy();
+    const sfn = new SFNClient(clientConfig(local.url));
+    const machine = `arn:aws:states:us-east-1:${local.cloud.accountId}:stateMachine:app-dev-saga`;
+    let executions: ListExecutionsCommandOutput['executions'] = [];
+    for (let i = 0; i < 200 && executions?.[0]?.status !== 'SUCCEEDED'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }))).executions;
+    }
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: executions![0]!.executionArn }));
+    sfn.destroy();
+    expect(described.status).toBe('SUCCEEDED');
+    expect(JSON.parse(described.output!)).toMatchObject({ event: { orderId: 'o-1' }, functionName: 'app-dev-echo' });
+  });
+
+  it('sends a failed asynchronous invocation to the configured on-failure destination', async () => {
+    await local.lambda.invokeAsync('app-dev-failer', '{"order":"x"}');
+    await local.lambda.asyncSettled();
+    const sqs = new SQSClient(clientConfig(local.url));
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${local.url}/${local.cloud.accountId}/app-dlq`, WaitTimeSeconds: 1 }));
+    sqs.destroy();
+    const record = JSON.parse(received.Messages![0]!.Body!);
+    expect(record.requestContext.condition).toBe('RetriesExhausted');
+    expect(record.requestPayload).toEqual({ order: 'x' });
+    expect(record.responsePayload.errorMessage).toBe('boom');
+  });
+
+  it('names a resource it cannot emulate, and a circular reference', async () => {
+    const kinesis = service('odd-dev', { Resources: { Stream: { Type: 'AWS::Kinesis::Stream', Properties: {} } } });
+    await expect(loadSystem([kinesis], { endpoint: local.url, functions: local.lambda })).rejects.toThrow(
+      'lambda (odd-dev): Stream is a AWS::Kinesis::Stream, which the local emulator cannot provide',
+    );
+    const cycle = service('cycle-dev', {
+      Resources: { A: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { Ref: 'B' } } }, B: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { Ref: 'A' } } } },
+    });
+    await expect(loadSystem([cycle], { endpoint: local.url, functions: local.lambda })).rejects.toThrow(/circular reference A → B → A/);
+  });
+
+  it('names an import no stack exports', async () => {
+    const orphan = service('orphan-dev', { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::ImportValue': 'nobody-exports-this' } } } } });
+    await expect(loadSystem([orphan], { endpoint: local.url, functions: local.lambda })).rejects.toThrow('no stack exports what these import: orphan-dev imports nobody-exports-this');
+  });
+});

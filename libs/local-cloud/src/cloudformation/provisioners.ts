@@ -1,0 +1,270 @@
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateArchiveCommand, CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
+import { CreateRegistryCommand, CreateSchemaCommand, SchemasClient } from '@aws-sdk/client-schemas';
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { FunctionRegistration } from '../lambda/function-config';
+import { TemplateError } from './intrinsics';
+
+export interface EventSourceMappingRequest {
+  functionName: string;
+  queueArn: string;
+  batchSize?: number;
+  maximumBatchingWindowInSeconds?: number;
+  functionResponseTypes?: string[];
+  enabled?: boolean;
+}
+
+/** Where the loader registers Lambda functions: their code lives in service folders, not in deployment packages. */
+export interface FunctionHost {
+  registerFunction(registration: FunctionRegistration): unknown;
+  createEventSourceMapping(mapping: EventSourceMappingRequest): unknown;
+}
+
+export interface Clients {
+  events: EventBridgeClient;
+  sqs: SQSClient;
+  sfn: SFNClient;
+  dynamodb: DynamoDBClient;
+  schemas: SchemasClient;
+}
+
+export interface ProvisionContext {
+  logicalId: string;
+  stackName: string;
+  region: string;
+  accountId: string;
+  servicePath: string;
+  clients: Clients;
+  functions: FunctionHost;
+  /** Functions registered so far, by name (EventInvokeConfig amends them). */
+  registrations: Map<string, FunctionRegistration>;
+  /** The service's functions as serverless-state.json lists them: deployed name → source handler. */
+  sourceHandlers: Map<string, string>;
+  /** Extra environment for every function (e.g. AWS_ENDPOINT_URL). */
+  functionEnvironment: Record<string, string>;
+}
+
+/** What a created resource answers to Ref and Fn::GetAtt. */
+export interface Provisioned {
+  ref: unknown;
+  attributes: Record<string, unknown>;
+}
+
+type Props = Record<string, any>;
+type Provisioner = (props: Props, ctx: ProvisionContext) => Promise<Provisioned>;
+
+const arn = (ctx: ProvisionContext, service: string, resource: string) => `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
+/** CloudFormation's generated physical names are `<stack>-<logicalId>-<random>`; locally the suffix is dropped. */
+const physicalName = (ctx: ProvisionContext, max = 80) => `${ctx.stackName}-${ctx.logicalId}`.slice(0, max);
+const stringify = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+const eventBus: Provisioner = async (props, ctx) => {
+  const name = props.Name as string;
+  const created = await ctx.clients.events.send(new CreateEventBusCommand({ Name: name }));
+  return { ref: name, attributes: { Arn: created.EventBusArn, Name: name } };
+};
+
+const rule: Provisioner = async (props, ctx) => {
+  const name = (props.Name as string | undefined) ?? physicalName(ctx, 64);
+  const busName = props.EventBusName as string | undefined;
+  const created = await ctx.clients.events.send(
+    new PutRuleCommand({
+      Name: name,
+      EventBusName: busName,
+      EventPattern: props.EventPattern === undefined ? undefined : stringify(props.EventPattern),
+      ScheduleExpression: props.ScheduleExpression,
+      State: props.State ?? 'ENABLED',
+      Description: props.Description,
+    }),
+  );
+  const targets = (props.Targets ?? []) as Props[];
+  if (targets.length > 0) {
+    const result = await ctx.clients.events.send(
+      new PutTargetsCommand({
+        Rule: name,
+        EventBusName: busName,
+        Targets: targets.map(
+          (t): Target => ({
+            Id: t.Id,
+            Arn: t.Arn,
+            RoleArn: t.RoleArn,
+            Input: t.Input === undefined ? undefined : stringify(t.Input),
+            InputPath: t.InputPath,
+            InputTransformer: t.InputTransformer,
+            RetryPolicy: t.RetryPolicy,
+            DeadLetterConfig: t.DeadLetterConfig,
+            SqsParameters: t.SqsParameters,
+          }),
+        ),
+      }),
+    );
+    if (result.FailedEntryCount) {
+      throw new TemplateError(`targets of rule ${name}: ${result.FailedEntries?.map((f) => `${f.TargetId}: ${f.ErrorMessage}`).join('; ')}`);
+    }
+  }
+  // Ref of a rule on a custom bus is `bus|rule` (AWS::Events::Rule return values).
+  const ref = busName && busName !== 'default' && !busName.startsWith('arn:') ? `${busName}|${name}` : name;
+  return { ref, attributes: { Arn: created.RuleArn } };
+};
+
+const archive: Provisioner = async (props, ctx) => {
+  const name = (props.ArchiveName as string | undefined) ?? physicalName(ctx, 48);
+  const created = await ctx.clients.events.send(
+    new CreateArchiveCommand({
+      ArchiveName: name,
+      EventSourceArn: props.SourceArn,
+      EventPattern: props.EventPattern === undefined ? undefined : stringify(props.EventPattern),
+      RetentionDays: props.RetentionDays,
+      Description: props.Description,
+    }),
+  );
+  return { ref: name, attributes: { Arn: created.ArchiveArn, ArchiveName: name } };
+};
+
+const QUEUE_ATTRIBUTES = [
+  'DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'VisibilityTimeout',
+  'RedrivePolicy', 'RedriveAllowPolicy', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit',
+];
+
+const queue: Provisioner = async (props, ctx) => {
+  const fifo = props.FifoQueue === true || props.FifoQueue === 'true';
+  const name = (props.QueueName as string | undefined) ?? `${physicalName(ctx, fifo ? 75 : 80)}${fifo ? '.fifo' : ''}`;
+  const attributes: Record<string, string> = {};
+  for (const key of QUEUE_ATTRIBUTES) if (props[key] !== undefined) attributes[key] = stringify(props[key]);
+  const created = await ctx.clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const details = await ctx.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { ref: created.QueueUrl, attributes: { Arn: details.Attributes?.QueueArn, QueueName: name, QueueUrl: created.QueueUrl } };
+};
+
+const queuePolicy: Provisioner = async (props, ctx) => {
+  for (const url of props.Queues as string[]) {
+    await ctx.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: stringify(props.PolicyDocument) } }));
+  }
+  return { ref: physicalName(ctx), attributes: {} };
+};
+
+const table: Provisioner = async (props, ctx) => {
+  const name = (props.TableName as string | undefined) ?? physicalName(ctx, 255);
+  const input: CreateTableCommandInput = {
+    TableName: name,
+    AttributeDefinitions: props.AttributeDefinitions,
+    KeySchema: props.KeySchema,
+    BillingMode: props.BillingMode,
+    ProvisionedThroughput: props.ProvisionedThroughput ?? (props.BillingMode === 'PAY_PER_REQUEST' ? undefined : { ReadCapacityUnits: 5, WriteCapacityUnits: 5 }),
+    GlobalSecondaryIndexes: props.GlobalSecondaryIndexes,
+    LocalSecondaryIndexes: props.LocalSecondaryIndexes,
+  };
+  await ctx.clients.dynamodb.send(new CreateTableCommand(input));
+  const tableArn = arn(ctx, 'dynamodb', `table/${name}`);
+  return { ref: name, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/local` } };
+};
+
+const stateMachine: Provisioner = async (props, ctx) => {
+  const name = (props.StateMachineName as string | undefined) ?? physicalName(ctx);
+  let definition = props.DefinitionString !== undefined ? stringify(props.DefinitionString) : JSON.stringify(props.Definition);
+  for (const [key, value] of Object.entries((props.DefinitionSubstitutions ?? {}) as Record<string, unknown>)) {
+    definition = definition.split(`\${${key}}`).join(String(value));
+  }
+  const created = await ctx.clients.sfn.send(
+    new CreateStateMachineCommand({ name, definition, roleArn: props.RoleArn ?? arn(ctx, 'iam', 'role/local'), type: props.StateMachineType ?? 'STANDARD' }),
+  );
+  return { ref: created.stateMachineArn, attributes: { Arn: created.stateMachineArn, Name: name } };
+};
+
+const registry: Provisioner = async (props, ctx) => {
+  const name = (props.RegistryName as string | undefined) ?? physicalName(ctx, 64);
+  const created = await ctx.clients.schemas.send(new CreateRegistryCommand({ RegistryName: name, Description: props.Description }));
+  return { ref: created.RegistryArn, attributes: { RegistryArn: created.RegistryArn, RegistryName: name } };
+};
+
+const schema: Provisioner = async (props, ctx) => {
+  const created = await ctx.clients.schemas.send(
+    new CreateSchemaCommand({ RegistryName: props.RegistryName, SchemaName: props.SchemaName, Type: props.Type, Content: props.Content, Description: props.Description }),
+  );
+  return { ref: created.SchemaArn, attributes: { SchemaArn: created.SchemaArn, SchemaName: props.SchemaName, SchemaVersion: created.SchemaVersion } };
+};
+
+const lambdaFunction: Provisioner = async (props, ctx) => {
+  const functionName = (props.FunctionName as string | undefined) ?? physicalName(ctx, 64);
+  const handler = ctx.sourceHandlers.get(functionName) ?? (props.Handler as string);
+  const registration: FunctionRegistration = {
+    functionName,
+    handler,
+    servicePath: ctx.servicePath,
+    environment: { ...((props.Environment?.Variables ?? {}) as Record<string, string>), ...ctx.functionEnvironment },
+    timeoutSeconds: props.Timeout,
+    memorySizeMb: props.MemorySize,
+    deadLetterTargetArn: props.DeadLetterConfig?.TargetArn,
+  };
+  ctx.registrations.set(functionName, registration);
+  ctx.functions.registerFunction(registration);
+  const functionArn = arn(ctx, 'lambda', `function:${functionName}`);
+  return { ref: functionName, attributes: { Arn: functionArn } };
+};
+
+/** AWS::Lambda::EventInvokeConfig: asynchronous retries and destinations of a function registered earlier. */
+const eventInvokeConfig: Provisioner = async (props, ctx) => {
+  const name = String(props.FunctionName).split(':function:').pop()!.split(':')[0]!;
+  const registration = ctx.registrations.get(name);
+  if (!registration) throw new TemplateError(`EventInvokeConfig ${ctx.logicalId} names function ${name}, which this stack does not define`);
+  const updated: FunctionRegistration = {
+    ...registration,
+    maximumRetryAttempts: props.MaximumRetryAttempts ?? registration.maximumRetryAttempts,
+    maximumEventAgeInSeconds: props.MaximumEventAgeInSeconds ?? registration.maximumEventAgeInSeconds,
+    onFailureDestinationArn: props.DestinationConfig?.OnFailure?.Destination ?? registration.onFailureDestinationArn,
+    onSuccessDestinationArn: props.DestinationConfig?.OnSuccess?.Destination ?? registration.onSuccessDestinationArn,
+  };
+  ctx.registrations.set(name, updated);
+  ctx.functions.registerFunction(updated);
+  return { ref: `${name}|${props.Qualifier ?? '$LATEST'}`, attributes: {} };
+};
+
+const eventSourceMapping: Provisioner = async (props, ctx) => {
+  const source = String(props.EventSourceArn);
+  if (!source.startsWith('arn:aws:sqs:')) throw new TemplateError(`event source mapping ${ctx.logicalId}: only SQS sources are emulated, not ${source}`);
+  await ctx.functions.createEventSourceMapping({
+    functionName: String(props.FunctionName).split(':function:').pop()!.split(':')[0]!,
+    queueArn: source,
+    batchSize: props.BatchSize,
+    maximumBatchingWindowInSeconds: props.MaximumBatchingWindowInSeconds,
+    functionResponseTypes: props.FunctionResponseTypes,
+    enabled: props.Enabled,
+  });
+  return { ref: `${ctx.stackName}-${ctx.logicalId}`, attributes: {} };
+};
+
+/**
+ * Resource types with no local behaviour: IAM is not enforced locally, logs go to the console, HTTP APIs are served
+ * by serverless-offline, alarms have no metrics to watch. They still answer Ref / Fn::GetAtt.
+ */
+const noLocalEffect: Provisioner = async (props, ctx) => {
+  const name = (props.RoleName ?? props.FunctionName ?? props.LogGroupName ?? props.Name ?? physicalName(ctx)) as string;
+  return { ref: name, attributes: { Arn: arn(ctx, 'iam', `role/${name}`), RoleId: name, Name: name } };
+};
+
+export const PROVISIONERS: Record<string, Provisioner> = {
+  'AWS::Events::EventBus': eventBus,
+  'AWS::Events::Rule': rule,
+  'AWS::Events::Archive': archive,
+  'AWS::SQS::Queue': queue,
+  'AWS::SQS::QueuePolicy': queuePolicy,
+  'AWS::DynamoDB::Table': table,
+  'AWS::StepFunctions::StateMachine': stateMachine,
+  'AWS::EventSchemas::Registry': registry,
+  'AWS::EventSchemas::Schema': schema,
+  'AWS::Lambda::Function': lambdaFunction,
+  'AWS::Lambda::EventInvokeConfig': eventInvokeConfig,
+  'AWS::Lambda::EventSourceMapping': eventSourceMapping,
+};
+
+export const NO_LOCAL_EFFECT = new Set([
+  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Lambda::Version',
+  'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy', 'AWS::CloudWatch::Alarm',
+  'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
+  'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route',
+]);
+
+export function provisionerFor(type: string): Provisioner | undefined {
+  return PROVISIONERS[type] ?? (NO_LOCAL_EFFECT.has(type) ? noLocalEffect : undefined);
+}

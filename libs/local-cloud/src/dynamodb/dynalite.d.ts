@@ -1,0 +1,19 @@
+// dynalite ships no type declarations: the part of its API the emulator uses (dynalite 4.0.0 index.js).
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+
+  interface DynaliteOptions {
+    /** LevelDB directory; in memory when absent. */
+    path?: string;
+    /** How long a table stays CREATING / DELETING / UPDATING (default 500 ms each). */
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    maxItemSizeKb?: number;
+    verbose?: boolean;
+    debug?: boolean;
+  }
+
+  function dynalite(options?: DynaliteOptions): Server;
+  export = dynalite;
+}

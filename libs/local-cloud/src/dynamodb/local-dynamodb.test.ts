@@ -1,0 +1,155 @@
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ExecuteStatementCommand,
+  TransactWriteItemsCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Cloud, type CloudActivity } from '../cloud';
+import { createDynamoDb, type LocalDynamoDb } from './local-dynamodb';
+
+const clientFor = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+/** Stands in for the emulator's shared endpoint: hands every request to the raw handler. */
+async function serveRaw(dynamodb: LocalDynamoDb): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => dynamodb.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
+  };
+}
+
+const ordersTable = (TableName: string) =>
+  new CreateTableCommand({
+    TableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+  });
+
+describe('DynamoDB (dynalite) behind the endpoint proxy', () => {
+  const cloud = new Cloud();
+  const activity: CloudActivity[] = [];
+  cloud.monitor.on('activity', (a: CloudActivity) => activity.push(a));
+  let dynamodb: LocalDynamoDb;
+  let proxy: Awaited<ReturnType<typeof serveRaw>>;
+  let client: DynamoDBClient;
+  let documents: DynamoDBDocumentClient;
+
+  beforeAll(async () => {
+    dynamodb = await createDynamoDb(cloud);
+    proxy = await serveRaw(dynamodb);
+    client = clientFor(proxy.endpoint);
+    documents = DynamoDBDocumentClient.from(client);
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await proxy.close();
+    await dynamodb.close();
+  });
+
+  it('publishes the dynalite URL on the cloud', () => {
+    expect(dynamodb.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(cloud.dynamodbEndpoint).toBe(dynamodb.endpoint);
+  });
+
+  it('creates a table that is ACTIVE at once', async () => {
+    await client.send(ordersTable('orders'));
+    const described = await client.send(new DescribeTableCommand({ TableName: 'orders' }));
+    expect(described.Table?.TableStatus).toBe('ACTIVE');
+  });
+
+  it('fails a conditional put with ConditionalCheckFailedException', async () => {
+    const put = () =>
+      documents.send(new PutCommand({ TableName: 'orders', Item: { pk: 'order#1', sk: 'v1', total: 10 }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await put();
+    await expect(put()).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    const item = await documents.send(new GetCommand({ TableName: 'orders', Key: { pk: 'order#1', sk: 'v1' } }));
+    expect(item.Item).toEqual({ pk: 'order#1', sk: 'v1', total: 10 });
+  });
+
+  it('queries a partition by key condition', async () => {
+    for (const sk of ['v2', 'v3', 'x1']) {
+      await documents.send(new PutCommand({ TableName: 'orders', Item: { pk: 'order#1', sk, total: 20 } }));
+    }
+    await documents.send(new PutCommand({ TableName: 'orders', Item: { pk: 'order#2', sk: 'v1', total: 5 } }));
+    const result = await documents.send(
+      new QueryCommand({
+        TableName: 'orders',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+        ExpressionAttributeValues: { ':pk': 'order#1', ':v': 'v' },
+      }),
+    );
+    expect(result.Items?.map((i) => i.sk)).toEqual(['v1', 'v2', 'v3']);
+    expect(activity).toContainEqual(expect.objectContaining({ service: 'dynamodb', type: 'operation', operation: 'Query', statusCode: 200 }));
+  });
+
+  it('answers the operations dynalite lacks with a clear UnknownOperationException', async () => {
+    const cases = [
+      new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'orders', Item: { pk: { S: 'a' }, sk: { S: 'b' } } } }] }),
+      new ExecuteStatementCommand({ Statement: 'SELECT * FROM orders' }),
+      new UpdateTimeToLiveCommand({ TableName: 'orders', TimeToLiveSpecification: { Enabled: true, AttributeName: 'ttl' } }),
+    ];
+    for (const command of cases) {
+      const operation = command.constructor.name.replace(/Command$/, '');
+      await expect(client.send(command as any)).rejects.toMatchObject({
+        name: 'UnknownOperationException',
+        message: expect.stringContaining(`${operation} is not supported by the local DynamoDB (dynalite)`),
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    // Nothing of the refused transaction was written.
+    const item = await documents.send(new GetCommand({ TableName: 'orders', Key: { pk: 'a', sk: 'b' } }));
+    expect(item.Item).toBeUndefined();
+  });
+});
+
+describe('DynamoDB on disk', () => {
+  let directory: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(path.join(tmpdir(), 'local-dynamodb-'));
+  });
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('keeps tables and items across restarts', async () => {
+    const first = await createDynamoDb(new Cloud(), { path: directory });
+    const writer = DynamoDBDocumentClient.from(clientFor(first.endpoint));
+    await writer.send(ordersTable('kept'));
+    await writer.send(new PutCommand({ TableName: 'kept', Item: { pk: 'p', sk: 's', n: 1 } }));
+    writer.destroy();
+    await first.close();
+
+    const second = await createDynamoDb(new Cloud(), { path: directory });
+    const reader = DynamoDBDocumentClient.from(clientFor(second.endpoint));
+    try {
+      const item = await reader.send(new GetCommand({ TableName: 'kept', Key: { pk: 'p', sk: 's' } }));
+      expect(item.Item).toEqual({ pk: 'p', sk: 's', n: 1 });
+    } finally {
+      reader.destroy();
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import type { Cloud } from '../cloud';
+
+/**
+ * DynamoDB for the emulator: a dynalite server on 127.0.0.1 (random port) and a byte-for-byte proxy
+ * that the shared endpoint hands every `DynamoDB_20120810.*` request to.
+ */
+
+export interface DynamoDbOptions {
+  /** LevelDB directory to keep the tables on disk; in memory when absent. */
+  path?: string;
+}
+
+export interface LocalDynamoDb {
+  /** The dynalite server's own URL (also set as `cloud.dynamodbEndpoint`). */
+  endpoint: string;
+  targetPrefix: 'DynamoDB_20120810';
+  signingName: 'dynamodb';
+  /** Proxies one DynamoDB JSON request (body not yet read) to dynalite and streams the answer back. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  close(): Promise<void>;
+}
+
+/** The operations dynalite 4.0.0 implements (`validOperations` in its index.js). */
+const DYNALITE_OPERATIONS = new Set([
+  'BatchGetItem',
+  'BatchWriteItem',
+  'CreateTable',
+  'DeleteItem',
+  'DeleteTable',
+  'DescribeTable',
+  'DescribeTimeToLive',
+  'GetItem',
+  'ListTables',
+  'PutItem',
+  'Query',
+  'Scan',
+  'TagResource',
+  'UntagResource',
+  'ListTagsOfResource',
+  'UpdateItem',
+  'UpdateTable',
+]);
+
+/**
+ * dynalite answers an operation it lacks (TransactWriteItems, PartiQL, UpdateTimeToLive...) with a bare
+ * UnknownOperationException that the SDK shows as "UnknownError": say instead what is missing.
+ */
+function rejectUnsupported(operation: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  req.resume();
+  const body = JSON.stringify({
+    __type: 'com.amazon.coral.service#UnknownOperationException',
+    message: `${operation} is not supported by the local DynamoDB (dynalite). Supported: ${[...DYNALITE_OPERATIONS].join(', ')}.`,
+  });
+  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
+  // Tables are ACTIVE at once: no CREATING/DELETING/UPDATING delay to wait out locally.
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const agent = new http.Agent({ keepAlive: true });
+  cloud.dynamodbEndpoint = endpoint;
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    if (operation && !DYNALITE_OPERATIONS.has(operation)) {
+      cloud.record({ service: 'dynamodb', type: 'operation.unsupported', operation });
+      return rejectUnsupported(operation, req, res);
+    }
+    const upstream = http.request(
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        // rawHeaders keeps dynalite's headers as sent (x-amz-crc32, which the SDK checks, included).
+        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.pipe(res);
+        answer.on('end', () => cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode }));
+      },
+    );
+    upstream.on('error', (error) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local DynamoDB unreachable: ${error.message}` }));
+    });
+    req.pipe(upstream);
+  }
+
+  async function close(): Promise<void> {
+    agent.destroy();
+    const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    // Clients calling dynalite directly may hold keep-alive sockets: do not wait for them to time out.
+    server.closeAllConnections();
+    await closed;
+    if (cloud.dynamodbEndpoint === endpoint) cloud.dynamodbEndpoint = undefined;
+  }
+
+  return { endpoint, targetPrefix: 'DynamoDB_20120810', signingName: 'dynamodb', handle, close };
+}

@@ -1,0 +1,247 @@
+import type { Cloud, SqsMessageAttribute } from '../cloud';
+import { AwsError } from '../errors';
+import { renderTargetInput, type TargetInputConfig } from './input';
+import {
+  EVENT_AGE_SECONDS_RANGE,
+  RETRY_ATTEMPTS_RANGE,
+  RETRY_BACKOFF_BASE_MS,
+  RETRY_BACKOFF_CAP_MS,
+} from './limits';
+
+/** An event as EventBridge matches and delivers it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html). */
+export interface EventBridgeEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+  /** Set on events re-sent by a replay, so rules can tell them apart (`{"replay-name": [{"exists": false}]}`). */
+  'replay-name'?: string;
+}
+
+/** A rule target in the PutTargets shape (only the members the emulator acts on). */
+export interface RuleTarget extends TargetInputConfig {
+  Id: string;
+  Arn: string;
+  RoleArn?: string;
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+  DeadLetterConfig?: { Arn?: string };
+  SqsParameters?: { MessageGroupId?: string };
+}
+
+export interface DeliveryOrder {
+  event: EventBridgeEvent;
+  ruleArn: string;
+  ruleName: string;
+  target: RuleTarget;
+  /** When the event reached the bus (epoch ms); rendered as `<aws.events.event.ingestion-time>`. */
+  ingestionTime: number;
+}
+
+/** Puts an event on another bus with the given detail JSON. Throws when the bus refuses it. */
+export type BusForwarder = (busArn: string, event: EventBridgeEvent, detail: string) => Promise<void>;
+
+export type TargetService = 'sqs' | 'lambda' | 'states' | 'events';
+
+/** The service a target ARN points at, when the emulator can deliver to it. */
+export function targetServiceOf(arn: string): TargetService | undefined {
+  const [prefix, , service, , , resource] = arn.split(':');
+  if (prefix !== 'arn' || !resource) return undefined;
+  if (service === 'sqs' || service === 'lambda') return service;
+  if (service === 'states' && resource === 'stateMachine') return 'states';
+  if (service === 'events' && resource.startsWith('event-bus/')) return 'events';
+  return undefined;
+}
+
+interface DeliveryFailure {
+  /** The ERROR_CODE EventBridge writes on dead-lettered messages. */
+  code: string;
+  message: string;
+  /** Missing resources and permissions are not retried: the event goes straight to the DLQ (eb-rule-dlq). */
+  retriable: boolean;
+}
+
+const NO_RESOURCE_CODES = new Set([
+  'ResourceNotFoundException',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'QueueDoesNotExist',
+  'StateMachineDoesNotExist',
+  'StateMachineDeleting',
+]);
+const NO_PERMISSION_CODES = new Set(['AccessDeniedException', 'AccessDenied', 'KMSAccessDeniedException']);
+const THROTTLING_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestThrottled']);
+
+function classify(error: unknown): DeliveryFailure {
+  const message = messageOf(error);
+  const code = error instanceof AwsError ? error.code : undefined;
+  if (code && NO_RESOURCE_CODES.has(code)) return { code: 'NO_RESOURCE', message, retriable: false };
+  if (code && NO_PERMISSION_CODES.has(code)) return { code: 'NO_PERMISSIONS', message, retriable: false };
+  if (code && THROTTLING_CODES.has(code)) return { code: 'THROTTLING', message, retriable: true };
+  return { code: 'ERROR_FROM_TARGET', message, retriable: true };
+}
+
+const stringAttribute = (value: string): SqsMessageAttribute => ({ DataType: 'String', StringValue: value });
+
+type ExhaustedRetryCondition = 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';
+
+/**
+ * Delivers matched events to rule targets, asynchronously, with EventBridge's retry policy and
+ * dead-letter queues (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * Every delivery is tracked until it ends, so `drain()` can wait for all of them.
+ */
+export class TargetDeliveries {
+  private readonly pending = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly forwardToBus: BusForwarder,
+    /** Jitter source, replaceable so tests get fixed backoff delays. */
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  deliver(order: DeliveryOrder): void {
+    // Started on a later turn: PutEvents answers before any target is called, as on AWS.
+    this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run(order)));
+  }
+
+  /** Keeps `work` pending for drain(); its failure is recorded, never thrown. */
+  track(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => this.cloud.record({ service: 'events', type: 'internal.error', message: messageOf(error) }))
+      .finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  /** Resolves once no delivery, retry or replay is pending (work started meanwhile is waited for too). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Cancels pending retries; their events are recorded as dropped. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private async run(order: DeliveryOrder): Promise<void> {
+    const { event, target } = order;
+    const maxRetries = target.RetryPolicy?.MaximumRetryAttempts ?? RETRY_ATTEMPTS_RANGE.default;
+    const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? EVENT_AGE_SECONDS_RANGE.default) * 1000;
+    let payload: string;
+    try {
+      payload = renderTargetInput(event as unknown as Record<string, unknown>, target, {
+        ruleArn: order.ruleArn,
+        ruleName: order.ruleName,
+        ingestionTime: new Date(order.ingestionTime).toISOString(),
+      });
+    } catch (error) {
+      return this.giveUp(order, { code: 'INVALID_PARAMETER', message: messageOf(error), retriable: false }, 0);
+    }
+    // Event age in AWS time: the backoff delays waited so far (attempts themselves take milliseconds), so
+    // MaximumEventAgeInSeconds does not depend on how busy this machine is.
+    let ageMs = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopped) return this.drop(order, 'the emulator was stopped before the event was delivered');
+      try {
+        await this.send(target, payload, event);
+        this.record('delivery.succeeded', order, { attempt });
+        return;
+      } catch (error) {
+        const failure = classify(error);
+        this.record('delivery.failed', order, { attempt, errorCode: failure.code, errorMessage: failure.message });
+        const retries = attempt - 1;
+        if (!failure.retriable) return this.giveUp(order, failure, retries);
+        if (retries >= maxRetries) return this.giveUp(order, failure, retries, 'MaximumRetryAttempts');
+        const delay = this.backoff(attempt);
+        if (ageMs + delay > maxAgeMs) return this.giveUp(order, failure, retries, 'MaximumEventAgeInSeconds');
+        ageMs += delay;
+        await this.cloud.sleep(delay, this.stopping.signal);
+      }
+    }
+  }
+
+  private backoff(retry: number): number {
+    return this.random() * Math.min(RETRY_BACKOFF_CAP_MS, RETRY_BACKOFF_BASE_MS * 2 ** (retry - 1));
+  }
+
+  private async send(target: RuleTarget, payload: string, event: EventBridgeEvent): Promise<void> {
+    switch (targetServiceOf(target.Arn)) {
+      case 'sqs': {
+        // A FIFO target needs SqsParameters.MessageGroupId and a queue with content-based deduplication (API_SqsParameters).
+        const groupId = target.SqsParameters?.MessageGroupId;
+        await this.cloud.sqs.sendMessage(target.Arn, payload, undefined, groupId ? { messageGroupId: groupId } : undefined);
+        return;
+      }
+      case 'lambda':
+        // EventBridge invokes Lambda asynchronously: once Lambda accepts the event, the delivery has
+        // succeeded. A function error is retried by Lambda itself and then goes to the function's own
+        // on-failure destination / DLQ, never to this rule target's DLQ. Only a refused invoke
+        // (unknown function, throttled) is a delivery failure here.
+        await this.cloud.lambda.invokeAsync(target.Arn, payload);
+        return;
+      case 'states':
+        await this.cloud.states.startExecution({ stateMachineArn: target.Arn, input: payload });
+        return;
+      case 'events': {
+        // The receiving bus gets an event of the same source and type; an input configuration shapes its detail.
+        const configured = target.Input !== undefined || target.InputPath !== undefined || target.InputTransformer !== undefined;
+        await this.forwardToBus(target.Arn, event, configured ? payload : JSON.stringify(event.detail));
+        return;
+      }
+      default:
+        throw new AwsError('ValidationException', `Target ${target.Arn} is not a target type the local EventBridge delivers to.`);
+    }
+  }
+
+  /**
+   * Retries are over (or were never allowed): the ORIGINAL event goes to the target's DLQ with the
+   * attributes EventBridge adds (eb-rule-dlq: RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE,
+   * EXHAUSTED_RETRY_CONDITION when a retry limit ended it, RETRY_ATTEMPTS); without a DLQ it is dropped.
+   */
+  private async giveUp(order: DeliveryOrder, failure: DeliveryFailure, retries: number, exhausted?: ExhaustedRetryCondition): Promise<void> {
+    const dlqArn = order.target.DeadLetterConfig?.Arn;
+    if (!dlqArn) return this.drop(order, failure.message, { errorCode: failure.code, exhaustedRetryCondition: exhausted });
+    const attributes: Record<string, SqsMessageAttribute> = {
+      RULE_ARN: stringAttribute(order.ruleArn),
+      TARGET_ARN: stringAttribute(order.target.Arn),
+      ERROR_CODE: stringAttribute(failure.code),
+      ERROR_MESSAGE: stringAttribute(failure.message),
+      RETRY_ATTEMPTS: stringAttribute(String(retries)),
+      ...(exhausted ? { EXHAUSTED_RETRY_CONDITION: stringAttribute(exhausted) } : {}),
+    };
+    try {
+      await this.cloud.sqs.sendMessage(dlqArn, JSON.stringify(order.event), attributes);
+      this.record('delivery.dead-lettered', order, { deadLetterQueueArn: dlqArn, errorCode: failure.code, retryAttempts: retries });
+    } catch (error) {
+      this.drop(order, `sending to the dead-letter queue ${dlqArn} failed: ${messageOf(error)}`, { errorCode: failure.code });
+    }
+  }
+
+  private drop(order: DeliveryOrder, reason: string, extra: Record<string, unknown> = {}): void {
+    this.record('event.dropped', order, { reason, ...extra });
+  }
+
+  private record(type: string, order: DeliveryOrder, extra: Record<string, unknown>): void {
+    this.cloud.record({
+      service: 'events',
+      type,
+      eventId: order.event.id,
+      ruleArn: order.ruleArn,
+      targetId: order.target.Id,
+      targetArn: order.target.Arn,
+      ...extra,
+    });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

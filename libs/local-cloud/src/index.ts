@@ -1,0 +1,138 @@
+import './polyfills';
+import { Cloud, type CloudOptions } from './cloud';
+import { createDynamoDb, type LocalDynamoDb } from './dynamodb/local-dynamodb';
+import { EventBridgeService } from './eventbridge/service';
+import { StepFunctionsService } from './stepfunctions';
+import { InProcessInvoker } from './lambda/in-process-invoker';
+import type { LambdaInvoker } from './lambda/invoker';
+import { LambdaService } from './lambda/lambda-service';
+import { lambdaRestHandler } from './lambda/rest-api';
+import { createSchemasRestService } from './schemas/schemas-rest';
+import type { SchemasService } from './schemas/schemas-service';
+import { LocalCloudServer } from './server';
+import { createSesRestService } from './ses/ses-rest';
+import type { SesService } from './ses/ses-service';
+import { sqsQueryHandler } from './sqs/query-protocol';
+import { SqsService } from './sqs/sqs-service';
+
+export { Cloud, type CloudOptions } from './cloud';
+export { AwsError } from './errors';
+export { LocalCloudServer } from './server';
+export { SqsService } from './sqs/sqs-service';
+export { LambdaService } from './lambda/lambda-service';
+export { InProcessInvoker } from './lambda/in-process-invoker';
+export { HttpInvoker, type HttpInvokerOptions } from './lambda/http-invoker';
+export type { LambdaInvoker, InvocationRequest } from './lambda/invoker';
+export type { FunctionRegistration, LambdaFunction } from './lambda/function-config';
+export type { EventSourceMappingOptions, SqsEventSourceMapping } from './lambda/sqs-event-source';
+export type { SentEmail, SentEmailFilter } from './ses/ses-service';
+export { EventBridgeService } from './eventbridge/service';
+export { StepFunctionsService, type ExecutionGraph } from './stepfunctions';
+export { loadSystem, readPackagedService, type LoadedStack, type PackagedService } from './cloudformation/loader';
+export { packageIfStale, templatePath } from './cloudformation/packaging';
+
+export interface LocalCloudOptions extends CloudOptions {
+  /** Default 4566; 0 picks a free port. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Runs Lambda code; default InProcessInvoker (an HttpInvoker runs it in serverless-offline). */
+  invoker?: LambdaInvoker;
+  /** Directory where DynamoDB (dynalite) keeps its tables; in memory when absent. */
+  dynamodbPath?: string;
+}
+
+export interface LocalCloud {
+  /** The endpoint, e.g. `http://localhost:4566` (what AWS_ENDPOINT_URL should be). */
+  url: string;
+  port: number;
+  cloud: Cloud;
+  server: LocalCloudServer;
+  sqs: SqsService;
+  lambda: LambdaService;
+  events: EventBridgeService;
+  states: StepFunctionsService;
+  schemas: SchemasService;
+  /** SES v2 capture: `ses.listSentEmails(filter?)`. */
+  ses: SesService;
+  dynamodb: LocalDynamoDb;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 4566;
+
+/** Starts the emulator's endpoint with every service registered on it. */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const cloud = new Cloud(options);
+  const server = new LocalCloudServer();
+  const host = options.host ?? '127.0.0.1';
+  const { port } = await server.listen(options.port ?? DEFAULT_PORT, host);
+  const url = `http://${publicHostname(host)}:${port}`;
+
+  const sqs = new SqsService(cloud, { baseUrl: url });
+  cloud.sqs = sqs;
+  server.registerJsonService({ targetPrefix: 'AmazonSQS', signingName: 'sqs', contentType: 'application/x-amz-json-1.0', dispatch: (operation, input) => sqs.dispatch(operation, input) });
+  server.registerRestService({ signingName: 'sqs', handle: sqsQueryHandler((operation, input) => sqs.dispatch(operation, input)) });
+
+  const lambda = new LambdaService(cloud, {
+    invoker: options.invoker ?? new InProcessInvoker(),
+    environment: functionEnvironment(url, cloud),
+    sqs: (operation, input) => sqs.dispatch(operation, input),
+  });
+  cloud.lambda = lambda;
+  server.registerRestService({ signingName: 'lambda', handle: lambdaRestHandler(lambda) });
+
+  const events = new EventBridgeService(cloud);
+  cloud.events = events;
+  server.registerJsonService({ targetPrefix: 'AWSEvents', signingName: 'events', contentType: 'application/x-amz-json-1.1', dispatch: (op, input) => events.dispatch(op, input) });
+
+  const states = new StepFunctionsService(cloud);
+  cloud.states = states;
+  server.registerJsonService({ targetPrefix: 'AWSStepFunctions', signingName: 'states', contentType: 'application/x-amz-json-1.0', dispatch: (op, input) => states.dispatch(op, input) });
+
+  const schemas = createSchemasRestService(cloud);
+  server.registerRestService(schemas);
+
+  const ses = createSesRestService(cloud);
+  server.registerRestService(ses);
+  for (const route of ses.localRoutes) server.registerLocalRoute(route);
+
+  const dynamodb = await createDynamoDb(cloud, { path: options.dynamodbPath });
+  server.registerRawService(dynamodb);
+
+  return {
+    url,
+    port,
+    cloud,
+    server,
+    sqs,
+    lambda,
+    events,
+    states,
+    schemas: schemas.service,
+    ses: ses.service,
+    dynamodb,
+    async stop() {
+      events.stop();
+      states.close();
+      await lambda.stop();
+      sqs.stop();
+      await server.close();
+      await dynamodb.close();
+    },
+  };
+}
+
+/** Queue URLs and AWS_ENDPOINT_URL name the endpoint the way clients reach it: `localhost` for a loopback or wildcard bind. */
+function publicHostname(host: string): string {
+  return ['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(host) ? 'localhost' : host;
+}
+
+/** In-process functions call the emulator; dummy credentials stop the SDK from looking for real ones. */
+function functionEnvironment(url: string, cloud: Cloud): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: url,
+    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }),
+    AWS_REGION: cloud.region,
+  };
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { Cloud, LambdaApi, LambdaInvokeResult } from '../cloud';
+import { AwsError } from '../errors';
+import { AsyncInvocations } from './async-invocations';
+import { FUNCTION_DEFAULTS, functionNameOf, type FunctionRegistration, type LambdaFunction } from './function-config';
+import { unhandled, type LambdaInvoker } from './invoker';
+import { SqsEventSourceMapping, type EventSourceMappingOptions, type SqsDispatch } from './sqs-event-source';
+
+export interface LambdaServiceOptions {
+  invoker: LambdaInvoker;
+  /** Variables every function gets under its own (e.g. AWS_ENDPOINT_URL pointing at the emulator). */
+  environment?: Record<string, string>;
+  /** The SQS API event source mappings poll. */
+  sqs?: SqsDispatch;
+}
+
+// Invoke payload quotas: 6 MB synchronous, 1 MB asynchronous (raised from 256 KB:
+// https://aws.amazon.com/blogs/compute/more-room-to-build-serverless-services-now-support-payloads-up-to-1-mb).
+const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
+
+/**
+ * AWS Lambda: a registry of functions, run by a pluggable invoker (in-process or serverless-offline), with
+ * Lambda's synchronous and asynchronous invocation semantics, timeouts and SQS event source mappings.
+ */
+export class LambdaService implements LambdaApi {
+  private readonly functions = new Map<string, LambdaFunction>();
+  private readonly mappings = new Map<string, SqsEventSourceMapping>();
+  private readonly asyncInvocations: AsyncInvocations;
+
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly options: LambdaServiceOptions,
+  ) {
+    this.asyncInvocations = new AsyncInvocations(cloud, (fn, payload, requestId, attempt) => this.execute(fn, payload, requestId, 'Event', attempt));
+  }
+
+  registerFunction(registration: FunctionRegistration): LambdaFunction {
+    const fn: LambdaFunction = {
+      ...registration,
+      arn: registration.arn ?? this.cloud.arn('lambda', `function:${registration.functionName}`),
+      environment: { ...registration.environment },
+      // Template values may be numbers or numeric strings.
+      timeoutSeconds: Number(registration.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds),
+      memorySizeMb: Number(registration.memorySizeMb ?? FUNCTION_DEFAULTS.memorySizeMb),
+      maximumRetryAttempts: Number(registration.maximumRetryAttempts ?? FUNCTION_DEFAULTS.maximumRetryAttempts),
+      maximumEventAgeInSeconds: Number(registration.maximumEventAgeInSeconds ?? FUNCTION_DEFAULTS.maximumEventAgeInSeconds),
+    };
+    checkConfiguration(fn);
+    this.functions.set(fn.functionName, fn);
+    this.cloud.record({ service: 'lambda', type: 'function.registered', functionName: fn.functionName });
+    return fn;
+  }
+
+  /** By name, `name:$LATEST`, or full or partial ARN; ResourceNotFoundException when unknown. */
+  getFunction(identifier: string): LambdaFunction {
+    const { name, qualifier } = functionNameOf(identifier);
+    const fn = this.functions.get(name);
+    if (!fn || (qualifier !== undefined && qualifier !== '$LATEST')) {
+      const arn = identifier.startsWith('arn:') ? identifier : this.cloud.arn('lambda', `function:${identifier}`);
+      throw new AwsError('ResourceNotFoundException', `Function not found: ${arn}`, 404);
+    }
+    return fn;
+  }
+
+  listFunctions(): LambdaFunction[] {
+    return [...this.functions.values()];
+  }
+
+  /** Synchronous (RequestResponse) invoke. */
+  async invoke(identifier: string, payload: string, options: { requestId?: string } = {}): Promise<LambdaInvokeResult> {
+    const fn = this.getFunction(identifier);
+    return this.execute(fn, checkPayload(payload, MAX_SYNC_PAYLOAD_BYTES), options.requestId ?? randomUUID(), 'RequestResponse', 1);
+  }
+
+  /** Asynchronous (Event) invoke: queued, then run and retried with Lambda's semantics (see AsyncInvocations). */
+  async invokeAsync(identifier: string, payload: string, options: { requestId?: string } = {}): Promise<void> {
+    const fn = this.getFunction(identifier);
+    this.asyncInvocations.enqueue(fn, checkPayload(payload, MAX_ASYNC_PAYLOAD_BYTES), options.requestId ?? randomUUID());
+  }
+
+  /** Resolves when every asynchronous invocation queued so far has reached its outcome (retries, destinations included). */
+  asyncSettled(): Promise<void> {
+    return this.asyncInvocations.settled();
+  }
+
+  createEventSourceMapping(options: EventSourceMappingOptions): SqsEventSourceMapping {
+    const fn = this.getFunction(options.functionName);
+    if (!this.options.sqs) throw new Error('LambdaService was created without an SQS API, so it cannot poll queues');
+    const mapping = new SqsEventSourceMapping(this.cloud, this.options.sqs, (name, payload) => this.invoke(name, payload), {
+      ...options,
+      functionName: fn.functionName,
+    });
+    this.mappings.set(mapping.uuid, mapping);
+    this.cloud.record({ service: 'lambda', type: 'esm.created', uuid: mapping.uuid, functionName: fn.functionName, queueArn: options.queueArn });
+    return mapping;
+  }
+
+  listEventSourceMappings(): SqsEventSourceMapping[] {
+    return [...this.mappings.values()];
+  }
+
+  async deleteEventSourceMapping(uuid: string): Promise<void> {
+    const mapping = this.mappings.get(uuid);
+    if (!mapping) throw new AwsError('ResourceNotFoundException', `The resource you requested does not exist. (Service: Lambda; UUID: ${uuid})`, 404);
+    this.mappings.delete(uuid);
+    await mapping.stop();
+  }
+
+  /** Stops the pollers and ends retry waits; attempts under way finish. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.mappings.values()].map((mapping) => mapping.stop()));
+    await this.asyncInvocations.stop();
+  }
+
+  /**
+   * One attempt: the invoker runs the code; a run past the function's timeout fails as Lambda reports it
+   * (`Sandbox.Timedout`: https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts).
+   */
+  private async execute(fn: LambdaFunction, payload: string, requestId: string, invocationType: 'RequestResponse' | 'Event', attempt: number): Promise<LambdaInvokeResult> {
+    const base = { service: 'lambda' as const, functionName: fn.functionName, requestId, invocationType, attempt };
+    this.cloud.record({ ...base, type: 'invocation.started' });
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<LambdaInvokeResult>((resolve) => {
+      timer = setTimeout(() => {
+        const error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` };
+        resolve({ payload: JSON.stringify(error), functionError: 'Unhandled' });
+      }, fn.timeoutSeconds * 1000);
+    });
+    const running = this.options.invoker
+      .invoke({ fn, payload, requestId, deadline, environment: this.environmentFor(fn) })
+      .catch((error: unknown) => unhandled(error));
+    const result = await Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
+    if (result.functionError) {
+      const error = parseError(result.payload);
+      this.cloud.record({ ...base, type: 'invocation.failed', errorType: error.errorType, errorMessage: error.errorMessage });
+    } else {
+      this.cloud.record({ ...base, type: 'invocation.succeeded' });
+    }
+    return result;
+  }
+
+  /** Lambda's runtime variables, the service-wide ones, then the function's own (which win). */
+  private environmentFor(fn: LambdaFunction): Record<string, string> {
+    return {
+      AWS_REGION: this.cloud.region,
+      AWS_DEFAULT_REGION: this.cloud.region,
+      AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+      _HANDLER: fn.handler,
+      ...this.options.environment,
+      ...fn.environment,
+    };
+  }
+}
+
+/** The ranges CreateFunction and PutFunctionEventInvokeConfig accept (API reference of each). */
+function checkConfiguration(fn: LambdaFunction): void {
+  const ranges: Array<[string, number, number, number]> = [
+    ['Timeout', fn.timeoutSeconds, 1, 900],
+    ['MemorySize', fn.memorySizeMb, 128, 10_240],
+    ['MaximumRetryAttempts', fn.maximumRetryAttempts, 0, 2],
+    ['MaximumEventAgeInSeconds', fn.maximumEventAgeInSeconds, 60, 21_600],
+  ];
+  for (const [name, value, min, max] of ranges) {
+    if (!(Number.isInteger(value) && value >= min && value <= max)) {
+      throw new AwsError('InvalidParameterValueException', `${name} of function ${fn.functionName} must be an integer from ${min} to ${max}, not ${value}.`);
+    }
+  }
+}
+
+/** Lambda refuses a payload that is not JSON (an empty one is `{}`) or is over the quota. */
+function checkPayload(payload: string, maxBytes: number): string {
+  const text = payload === '' ? '{}' : payload;
+  if (Buffer.byteLength(text) > maxBytes) {
+    throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${maxBytes} bytes for the invoke operation`, 413);
+  }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new AwsError('InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`, 400);
+  }
+  return text;
+}
+
+function parseError(payload: string): { errorType?: string; errorMessage?: string } {
+  try {
+    return JSON.parse(payload) ?? {};
+  } catch {
+    return { errorMessage: payload };
+  }
+}

@@ -1,0 +1,216 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError } from './errors';
+import {
+  jsonErrorResponse,
+  newRequestId,
+  readBody,
+  restJsonErrorResponse,
+  signingServiceOf,
+  toAwsError,
+  toJson,
+  writeResponse,
+  type RestRequest,
+  type RestResponse,
+} from './protocol';
+
+/** A service speaking an AWS JSON protocol: `X-Amz-Target: <targetPrefix>.<Operation>`, JSON in and out. */
+export interface JsonServiceRegistration {
+  targetPrefix: string;
+  signingName: string;
+  /** `application/x-amz-json-1.0` or `-1.1`, as the service's SDK sends it. */
+  contentType: string;
+  dispatch(operation: string, input: any): Promise<unknown>;
+}
+
+/** A service routed by its SigV4 signing name; it parses the request itself (REST-JSON, SQS query protocol). */
+export interface RestServiceRegistration {
+  signingName: string;
+  /** Thrown AwsErrors are answered in the REST-JSON error shape. */
+  handle(request: RestRequest): Promise<RestResponse>;
+}
+
+/** A service that takes the raw request (body unread) and answers it itself, e.g. a proxy. */
+export interface RawServiceRegistration {
+  targetPrefix?: string;
+  signingName: string;
+  handle(req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void>;
+}
+
+/** An unsigned route for local tools and the dashboard, under /_local/ (no AWS service has such paths). */
+export interface LocalRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  handle(request: RestRequest): Promise<RestResponse>;
+}
+
+export interface LocalCloudServerOptions {
+  /** Where unexpected (500) errors are reported; console.error by default. */
+  logError?: (message: string, error: unknown) => void;
+}
+
+const HEALTH_PATH = '/_local/health';
+
+/**
+ * The emulator's single HTTP endpoint. A request goes to a service by its `X-Amz-Target` prefix (AWS JSON
+ * protocols) or else by the service name in its SigV4 credential scope (REST and query protocols).
+ */
+export class LocalCloudServer {
+  private readonly jsonByPrefix = new Map<string, JsonServiceRegistration>();
+  private readonly rawByPrefix = new Map<string, RawServiceRegistration>();
+  private readonly restBySigningName = new Map<string, RestServiceRegistration>();
+  private readonly rawBySigningName = new Map<string, RawServiceRegistration>();
+  private readonly localRoutes = new Map<string, LocalRoute>();
+  private readonly server = http.createServer((req, res) => void this.route(req, res));
+  private readonly logError: (message: string, error: unknown) => void;
+  private address?: AddressInfo;
+
+  constructor(options: LocalCloudServerOptions = {}) {
+    this.logError = options.logError ?? ((message, error) => console.error(message, error));
+    // Long polls (SQS WaitTimeSeconds up to 20 s) must not be cut by Node's default request timeout.
+    this.server.requestTimeout = 0;
+  }
+
+  registerJsonService(service: JsonServiceRegistration): void {
+    this.claim(this.jsonByPrefix, service.targetPrefix, service);
+  }
+
+  registerRestService(service: RestServiceRegistration): void {
+    this.claim(this.restBySigningName, service.signingName, service);
+  }
+
+  registerRawService(service: RawServiceRegistration): void {
+    if (service.targetPrefix) this.claim(this.rawByPrefix, service.targetPrefix, service);
+    else this.claim(this.rawBySigningName, service.signingName, service);
+  }
+
+  registerLocalRoute(route: LocalRoute): void {
+    if (!route.path.startsWith('/_local/')) throw new Error(`local routes live under /_local/, not ${route.path}`);
+    this.claim(this.localRoutes, `${route.method} ${route.path}`, route);
+  }
+
+  /** Signing names of the registered services, for the health route. */
+  services(): string[] {
+    const all = [...this.jsonByPrefix.values(), ...this.rawByPrefix.values(), ...this.restBySigningName.values(), ...this.rawBySigningName.values()];
+    return [...new Set(all.map((service) => service.signingName))].sort();
+  }
+
+  /** Rejects with a readable Error (not a stack trace) when the port is taken. */
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        this.server.off('listening', onListening);
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`port ${port} is already in use on ${host}: stop the process using it or choose another port (PORT=...)`)
+            : error,
+        );
+      };
+      const onListening = () => {
+        this.server.off('error', onError);
+        this.address = this.server.address() as AddressInfo;
+        resolve(this.address);
+      };
+      this.server.once('error', onError);
+      this.server.once('listening', onListening);
+      this.server.listen(port, host);
+    });
+  }
+
+  get port(): number {
+    if (!this.address) throw new Error('the server is not listening');
+    return this.address.port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.server.listening) return resolve();
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  private claim<T>(registry: Map<string, T>, key: string, service: T): void {
+    if (registry.has(key)) throw new Error(`a service is already registered for ${key}`);
+    registry.set(key, service);
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const requestId = newRequestId();
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method === 'GET' && url.pathname === HEALTH_PATH) {
+        return writeResponse(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', services: this.services() }) });
+      }
+      const local = this.localRoutes.get(`${req.method} ${url.pathname}`);
+      if (local) {
+        const request: RestRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: await readBody(req) };
+        return writeResponse(res, await this.handleRest(local, request, requestId));
+      }
+      const target = header(req, 'x-amz-target');
+      if (target) {
+        const [prefix = '', operation = ''] = splitTarget(target);
+        const raw = this.rawByPrefix.get(prefix);
+        if (raw) return await raw.handle(req, res);
+        const json = this.jsonByPrefix.get(prefix);
+        if (json) return writeResponse(res, await this.dispatchJson(json, operation, await readBody(req), requestId));
+      } else {
+        const signingName = signingServiceOf(req.headers, url.searchParams);
+        const raw = signingName ? this.rawBySigningName.get(signingName) : undefined;
+        if (raw) return await raw.handle(req, res);
+        const rest = signingName ? this.restBySigningName.get(signingName) : undefined;
+        if (rest) {
+          const request: RestRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: await readBody(req) };
+          return writeResponse(res, await this.handleRest(rest, request, requestId));
+        }
+      }
+      req.resume();
+      const what = target ? `target ${target}` : `${req.method} ${url.pathname}`;
+      writeResponse(res, jsonErrorResponse(new AwsError('UnknownOperationException', `No local service handles ${what}`), 'application/x-amz-json-1.1', requestId));
+    } catch (error) {
+      this.logError(`local-cloud: ${req.method} ${req.url} failed`, error);
+      if (!res.headersSent) writeResponse(res, jsonErrorResponse(toAwsError(error), 'application/x-amz-json-1.1', requestId));
+      else res.destroy();
+    }
+  }
+
+  private async dispatchJson(service: JsonServiceRegistration, operation: string, body: Buffer, requestId: string): Promise<RestResponse> {
+    try {
+      const input = parseJsonInput(body);
+      const output = await service.dispatch(operation, input);
+      return { status: 200, headers: { 'content-type': service.contentType, 'x-amzn-requestid': requestId }, body: toJson(output) };
+    } catch (error) {
+      if (!(error instanceof AwsError)) this.logError(`local-cloud: ${service.targetPrefix}.${operation} failed`, error);
+      return jsonErrorResponse(toAwsError(error), service.contentType, requestId);
+    }
+  }
+
+  private async handleRest(service: { handle: RestServiceRegistration['handle']; signingName?: string }, request: RestRequest, requestId: string): Promise<RestResponse> {
+    try {
+      const answer = await service.handle(request);
+      return { ...answer, headers: { 'x-amzn-requestid': requestId, ...answer.headers } };
+    } catch (error) {
+      if (!(error instanceof AwsError)) this.logError(`local-cloud: ${service.signingName ?? 'local'} ${request.method} ${request.path} failed`, error);
+      return restJsonErrorResponse(toAwsError(error), requestId);
+    }
+  }
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function splitTarget(target: string): [string, string] {
+  const dot = target.lastIndexOf('.');
+  return dot < 0 ? [target, ''] : [target.slice(0, dot), target.slice(dot + 1)];
+}
+
+function parseJsonInput(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AwsError('SerializationException', 'The request body is not valid JSON');
+  }
+}

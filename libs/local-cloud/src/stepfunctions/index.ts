@@ -1,0 +1,2 @@
+export { StepFunctionsService, type StepFunctionsOptions } from './service';
+export type { ExecutionGraph, ExecutionStatus, StateRun } from './execution';

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StartSyncExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { jsonErrorResponse, newRequestId, readBody, toAwsError, toJson, writeResponse } from '../protocol';
+import { closeTestClouds, testStepFunctions, type TestStepFunctions } from './test-cloud';
+
+/**
+ * The service as the AWS SDK sees it, through a minimal awsJson1_0 endpoint (`X-Amz-Target:
+ * AWSStepFunctions.<Op>`) like the emulator's: request and answer shapes, epoch-second dates, error codes.
+ */
+
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+let t: TestStepFunctions;
+let server: http.Server;
+let client: SFNClient;
+let endpoint: string;
+
+beforeAll(async () => {
+  t = testStepFunctions();
+  server = http.createServer(async (req, res) => {
+    const operation = String(req.headers['x-amz-target']).replace('AWSStepFunctions.', '');
+    const body = (await readBody(req)).toString('utf8');
+    try {
+      const output = await t.sfn.dispatch(operation, body ? JSON.parse(body) : {});
+      writeResponse(res, { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: toJson(output) });
+    } catch (error) {
+      writeResponse(res, jsonErrorResponse(toAwsError(error), CONTENT_TYPE, newRequestId()));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  client = new SFNClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    // StartSyncExecution's endpoint has the host prefix "sync-", which a local endpoint does not have.
+    disableHostPrefix: true,
+  });
+});
+
+afterAll(async () => {
+  client.destroy();
+  closeTestClouds();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const definition = (approval: boolean) =>
+  JSON.stringify({
+    StartAt: 'Approve',
+    States: {
+      Approve: approval
+        ? { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } }, End: true }
+        : { Type: 'Pass', Result: { approved: 'automatically' }, End: true },
+    },
+  });
+
+test('a Standard execution with a callback, as the SDK sees it', async () => {
+  const created = await client.send(new CreateStateMachineCommand({ name: 'sdk-standard', definition: definition(true), roleArn: 'arn:aws:iam::000000000000:role/r' }));
+  expect(created.creationDate).toBeInstanceOf(Date);
+  const started = await client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, name: 'order-1', input: '{"orderId":1}' }));
+  expect(started.startDate).toBeInstanceOf(Date);
+  await expect(client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, name: 'order-1', input: '{"orderId":2}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+
+  const token = await t.tokenOf(started.executionArn!, 'Approve');
+  await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":"by hand"}' }));
+  await expect(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+
+  const execution = await t.until(async () => {
+    const described = await client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    return described.status !== 'RUNNING' && described;
+  });
+  expect(execution).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":"by hand"}', name: 'order-1' });
+  expect(execution.stopDate).toBeInstanceOf(Date);
+
+  const history = await client.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
+  expect(history.events?.[0]).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted', executionStartedEventDetails: { input: '{"orderId":1}' } });
+  expect(history.events?.[0]?.timestamp).toBeInstanceOf(Date);
+  expect(history.events?.map((event) => event.type)).toContain('TaskSubmitted');
+});
+
+test('StartSyncExecution on an Express machine, as the SDK sees it', async () => {
+  const created = await client.send(new CreateStateMachineCommand({ name: 'sdk-express', type: 'EXPRESS', definition: definition(false), roleArn: 'arn:aws:iam::000000000000:role/r' }));
+  const result = await client.send(new StartSyncExecutionCommand({ stateMachineArn: created.stateMachineArn, input: '{}' }));
+  expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":"automatically"}' });
+  expect(result.stopDate).toBeInstanceOf(Date);
+});
+
+/** The AWS CLI v2 (Debian's /usr/bin/aws), answering parsed JSON. */
+function aws(...args: string[]): Promise<any> {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+  return new Promise((resolve, reject) => {
+    execFile('/usr/bin/aws', ['--endpoint-url', endpoint, '--output', 'json', ...args], { env }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim() ? JSON.parse(stdout) : {}),
+    );
+  });
+}
+
+test('the AWS CLI creates, starts and reads an execution', async () => {
+  const { stateMachineArn } = await aws('stepfunctions', 'create-state-machine', '--name', 'cli-machine', '--role-arn', 'arn:aws:iam::000000000000:role/r', '--definition', definition(false));
+  const { executionArn } = await aws('stepfunctions', 'start-execution', '--state-machine-arn', stateMachineArn, '--name', 'cli-1', '--input', '{"via":"cli"}');
+  await t.finished(executionArn);
+  const described = await aws('stepfunctions', 'describe-execution', '--execution-arn', executionArn);
+  expect(described).toMatchObject({ status: 'SUCCEEDED', name: 'cli-1', output: '{"approved":"automatically"}' });
+  const history = await aws('stepfunctions', 'get-execution-history', '--execution-arn', executionArn);
+  expect(history.events.map((event: any) => event.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+  await expect(aws('stepfunctions', 'describe-execution', '--execution-arn', `${executionArn}-missing`)).rejects.toThrow(/ExecutionDoesNotExist/);
+}, 30_000);

@@ -1,0 +1,102 @@
+import { DescribeArchiveCommand, EventBridgeClient, ListEventBusesCommand, ListRulesCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { ListSchemasCommand, SchemasClient, UpdateSchemaCommand } from '@aws-sdk/client-schemas';
+import { catalog, createEvent, EventPublisher } from '@shop/events';
+import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
+import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
+import { main as checkContracts } from '../../scripts/check-contracts';
+import { listServices, SERVICES_DIR } from '../../scripts/package-services';
+import path from 'node:path';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+let local: LocalCloud;
+let stacks: LoadedStack[];
+let events: EventBridgeClient;
+
+beforeAll(async () => {
+  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  stacks = await loadSystem(
+    listServices().map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId },
+  );
+  events = new EventBridgeClient({ endpoint: local.url, region: 'us-east-1', credentials });
+});
+afterAll(async () => {
+  events.destroy();
+  await local.stop();
+});
+
+describe('the packaged system loaded into the local emulator', () => {
+  it('loads the bus stack first, then the services that import its exports', () => {
+    expect(stacks[0]!.stackName).toBe('shop-event-bus-dev');
+    expect(stacks.map((s) => s.stackName).sort()).toEqual(['shop-event-bus-dev', 'shop-inventory-dev', 'shop-notifications-dev', 'shop-orders-dev', 'shop-payments-dev']);
+    expect(stacks[0]!.outputs).toMatchObject({ EventBusName: 'shop-dev', EventBusArn: `arn:aws:events:us-east-1:${local.cloud.accountId}:event-bus/shop-dev` });
+  });
+
+  it('creates the shared bus, every service rule on it, and the archive', async () => {
+    const buses = await events.send(new ListEventBusesCommand({}));
+    expect(buses.EventBuses?.map((b) => b.Name)).toContain('shop-dev');
+    const rules = await events.send(new ListRulesCommand({ EventBusName: 'shop-dev' }));
+    expect(rules.Rules?.map((r) => r.Name).sort()).toEqual([
+      'shop-inventory-dev-order-cancelled', 'shop-inventory-dev-order-placed', 'shop-notifications-dev-order-outcomes',
+      'shop-orders-dev-payment-and-inventory-outcomes', 'shop-payments-dev-order-cancelled', 'shop-payments-dev-order-placed',
+    ]);
+    const archive = await events.send(new DescribeArchiveCommand({ ArchiveName: 'shop-dev-all' }));
+    expect(archive.EventSourceArn).toBe(stacks[0]!.outputs.EventBusArn);
+  });
+
+  it('answers TestEventPattern with the packaged patterns as AWS would', async () => {
+    const rules = await events.send(new ListRulesCommand({ EventBusName: 'shop-dev' }));
+    const inventory = rules.Rules!.find((r) => r.Name === 'shop-inventory-dev-order-placed')!;
+    const event = (detailType: 'OrderPlaced.v1' | 'OrderPlaced.v2') => JSON.stringify({
+      id: '1', account: '000000000000', region: 'us-east-1', time: '2026-11-23T12:00:00Z', resources: [],
+      source: 'shop.orders', 'detail-type': detailType, detail: catalog[detailType].examples[0],
+    });
+    expect((await events.send(new TestEventPatternCommand({ EventPattern: inventory.EventPattern, Event: event('OrderPlaced.v1') }))).Result).toBe(true);
+    expect((await events.send(new TestEventPatternCommand({ EventPattern: inventory.EventPattern, Event: event('OrderPlaced.v2') }))).Result).toBe(false);
+  });
+
+  it('fills the schema registry with one schema per file', async () => {
+    const schemas = new SchemasClient({ endpoint: local.url, region: 'us-east-1', credentials });
+    const listed = await schemas.send(new ListSchemasCommand({ RegistryName: 'shop-dev' }));
+    schemas.destroy();
+    expect(listed.Schemas?.map((s) => s.SchemaName).sort()).toEqual(
+      Object.values(catalog).map((s) => `${s['x-amazon-events-source']}@${s['x-amazon-events-detail-type']}`).sort(),
+    );
+  });
+
+  it('takes events from the real publisher, through the real SDK', async () => {
+    const publisher = new EventPublisher({ eventBusName: 'shop-dev', client: events });
+    const event = createEvent('PaymentCompleted.v1', structuredClone((catalog['PaymentCompleted.v1'].examples[0] as any).data), { service: 'payments' });
+    await expect(publisher.publish([event])).resolves.toEqual({ published: [event.detail.metadata.id] });
+  });
+});
+
+describe('check:contracts against the registry', () => {
+  const registryArgs = () => ['--registry-endpoint', local.url, '--registry-name', 'shop-dev'];
+  const quiet = <T>(fn: () => Promise<T>) => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    return fn().finally(() => { log.mockRestore(); err.mockRestore(); });
+  };
+
+  it('passes when the registry holds the same schemas', async () => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+    expect(await quiet(() => checkContracts(registryArgs()))).toBe(0);
+  });
+
+  it('fails, naming event and field, when the working tree drops a field the registry\'s latest version has', async () => {
+    const schemas = new SchemasClient({ endpoint: local.url, region: 'us-east-1', credentials });
+    const latest = structuredClone(catalog['InventoryReleased.v1']) as any;
+    latest.properties.data.properties.warehouse = { type: 'string' };
+    await schemas.send(new UpdateSchemaCommand({ RegistryName: 'shop-dev', SchemaName: 'shop.inventory@InventoryReleased.v1', Type: 'JSONSchemaDraft4', Content: JSON.stringify(latest) }));
+    schemas.destroy();
+    const errors: string[] = [];
+    const err = jest.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+    try {
+      expect(await checkContracts(registryArgs())).toBe(1);
+    } finally {
+      err.mockRestore();
+    }
+    expect(errors.join('\n')).toContain('InventoryReleased.v1: data.warehouse: removed property');
+  });
+});

@@ -1,0 +1,2 @@
+// The AWS SDK's Node-version notice (releases after January 2027 need Node 22) would repeat in every test file.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -95,13 +95,4 @@ export function testEventBridge(options: EventBridgeOptions & { timeScale?: numb
 export const throttled = () => new AwsError('ThrottlingException', 'Rate exceeded');
 export const missing = (what: string) => new AwsError('ResourceNotFoundException', `${what} does not exist`);
 
-/** Runs `operation` and returns the AwsError it throws (fails the test when it does not throw one). */
-export async function awsErrorOf(work: Promise<unknown>): Promise<AwsError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof AwsError) return error;
-    throw error;
-  }
-  throw new Error('expected an AwsError, but the call succeeded');
-}
+export { awsErrorOf } from '../test-support';

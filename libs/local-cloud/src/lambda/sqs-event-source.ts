@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Cloud, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
+import type { ReceivedMessage } from '../sqs/model';
 
 /**
  * An SQS event source mapping: a poller that long-polls a queue, invokes the function synchronously with a
@@ -27,15 +28,6 @@ export interface EventSourceMappingOptions {
 /** The SQS API the poller calls (the JSON protocol's operations and shapes), as Lambda's pollers call SQS. */
 export type SqsDispatch = (operation: string, input: Record<string, unknown>) => Promise<any>;
 
-interface SqsMessage {
-  MessageId: string;
-  ReceiptHandle: string;
-  MD5OfBody: string;
-  Body: string;
-  Attributes?: Record<string, string>;
-  MD5OfMessageAttributes?: string;
-  MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
-}
 
 const MAX_LONG_POLL_SECONDS = 20;
 const RETRY_PAUSE_MS = 1000;
@@ -106,7 +98,7 @@ export class SqsEventSourceMapping {
   }
 
   /** A long poll, then more receives until the batch is full or the batching window has passed. */
-  private async collectBatch(queueUrl: string): Promise<SqsMessage[]> {
+  private async collectBatch(queueUrl: string): Promise<ReceivedMessage[]> {
     const batch = await this.receive(queueUrl, Math.min(10, this.batchSize), MAX_LONG_POLL_SECONDS);
     if (batch.length === 0) return batch;
     const windowEnd = Date.now() + this.maximumBatchingWindowInSeconds * 1000;
@@ -119,7 +111,7 @@ export class SqsEventSourceMapping {
     return batch;
   }
 
-  private async receive(queueUrl: string, max: number, waitSeconds: number): Promise<SqsMessage[]> {
+  private async receive(queueUrl: string, max: number, waitSeconds: number): Promise<ReceivedMessage[]> {
     const receiving = this.sqs('ReceiveMessage', {
       QueueUrl: queueUrl,
       MaxNumberOfMessages: max,
@@ -128,10 +120,10 @@ export class SqsEventSourceMapping {
       MessageAttributeNames: ['All'],
     });
     const answer = await Promise.race([receiving, this.stopped]);
-    return (answer?.Messages as SqsMessage[] | undefined) ?? [];
+    return (answer?.Messages as ReceivedMessage[] | undefined) ?? [];
   }
 
-  private async process(queueUrl: string, batch: SqsMessage[]): Promise<void> {
+  private async process(queueUrl: string, batch: ReceivedMessage[]): Promise<void> {
     const event = { Records: batch.map((message) => this.record(message)) };
     this.cloud.record({ service: 'lambda', type: 'esm.batch', uuid: this.uuid, functionName: this.functionName, queue: this.queueName, size: batch.length });
     let result: LambdaInvokeResult;
@@ -169,7 +161,7 @@ export class SqsEventSourceMapping {
    * an item whose itemIdentifier is empty, null, missing or not a message of the batch, is a complete failure.
    * Without ReportBatchItemFailures the response is ignored.
    */
-  private failedItems(payload: string, batch: SqsMessage[]): Set<string> | 'all' {
+  private failedItems(payload: string, batch: ReceivedMessage[]): Set<string> | 'all' {
     if (!this.functionResponseTypes.includes('ReportBatchItemFailures')) return new Set();
     let response: unknown;
     try {
@@ -192,7 +184,7 @@ export class SqsEventSourceMapping {
   }
 
   /** One record of Lambda's SQS event. */
-  private record(message: SqsMessage) {
+  private record(message: ReceivedMessage) {
     const { ApproximateReceiveCount, SentTimestamp, SenderId, ApproximateFirstReceiveTimestamp, ...others } = message.Attributes ?? {};
     const messageAttributes = Object.fromEntries(
       Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [

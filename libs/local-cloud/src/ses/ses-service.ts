@@ -3,7 +3,7 @@ import type { Cloud } from '../cloud';
 import { AwsError } from '../errors';
 import { addressOf, isValidMailbox } from './email-address';
 import { renderTemplate } from './email-template';
-import { parseRawMessage } from './raw-message';
+import { parseRawMessage, type RawMessageSummary } from './raw-message';
 
 /**
  * SES v2 that sends nothing: SendEmail validates the request as SES does and captures the e-mail in
@@ -11,18 +11,11 @@ import { parseRawMessage } from './raw-message';
  * are kept so that templated sends render. https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html
  */
 
-export interface SentEmail {
+export interface SentEmail extends Omit<RawMessageSummary, 'from'> {
   messageId: string;
   /** ISO-8601 time of the SendEmail call. */
   time: string;
   from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  replyTo: string[];
-  subject?: string;
-  text?: string;
-  html?: string;
   /** Which SendEmail content it came from. */
   kind: 'Simple' | 'Raw' | 'Template';
   template?: { name?: string; data?: unknown };

@@ -312,14 +312,7 @@ export class StepFunctionsService implements StatesApi {
     const executions = machine.executions.filter((execution) => statusFilter === undefined || execution.status === statusFilter).reverse();
     const { items, nextToken } = page(executions, (execution) => execution.arn, request.maxResults, request.nextToken);
     return {
-      executions: items.map((execution) => ({
-        executionArn: execution.arn,
-        stateMachineArn: execution.machine.arn,
-        name: execution.name,
-        status: execution.status,
-        startDate: seconds(execution.startDate),
-        ...(execution.stopDate !== undefined && { stopDate: seconds(execution.stopDate) }),
-      })),
+      executions: items.map((execution) => this.executionListItem(execution)),
       ...(nextToken && { nextToken }),
     };
   }
@@ -408,7 +401,8 @@ export class StepFunctionsService implements StatesApi {
     };
   }
 
-  private executionView(execution: Execution) {
+  /** An execution as ListExecutions lists it (DescribeExecution adds input, output and errors). */
+  private executionListItem(execution: Execution) {
     return {
       executionArn: execution.arn,
       stateMachineArn: execution.machine.arn,
@@ -416,6 +410,12 @@ export class StepFunctionsService implements StatesApi {
       status: execution.status,
       startDate: seconds(execution.startDate),
       ...(execution.stopDate !== undefined && { stopDate: seconds(execution.stopDate) }),
+    };
+  }
+
+  private executionView(execution: Execution) {
+    return {
+      ...this.executionListItem(execution),
       input: execution.input,
       inputDetails: { included: true },
       ...(execution.output !== undefined && { output: execution.output, outputDetails: { included: true } }),

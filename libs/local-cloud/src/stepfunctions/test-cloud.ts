@@ -149,13 +149,4 @@ export function testStepFunctions(timeScale = 0.001) {
 
 export type TestStepFunctions = ReturnType<typeof testStepFunctions>;
 
-/** The AwsError `work` throws (fails the test when it does not throw one). */
-export async function awsErrorOf(work: Promise<unknown>): Promise<AwsError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof AwsError) return error;
-    throw error;
-  }
-  throw new Error('expected an AwsError, but the call succeeded');
-}
+export { awsErrorOf } from '../test-support';

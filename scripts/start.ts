@@ -1,6 +1,6 @@
 /**
  * npm start: the whole system locally. Packages what is stale, starts the local AWS endpoint (env LOCAL_CLOUD_PORT,
- * default 4566) and loads every service's packaged CloudFormation into it: the bus, its rules, archive and schema
+ * default 4566; TIME_SCALE shortens AWS's retry delays) and loads every service's packaged CloudFormation into it: the bus, its rules, archive and schema
  * registry, queues, tables, state machines and functions. Prints progress, then one line when ready; Ctrl-C stops
  * everything it started.
  */
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   await packageServices(services, { log: (line) => log(`  ${line}`) });
 
   log('starting the local AWS endpoint');
-  let local: LocalCloud | undefined = await startLocalCloud({ port });
+  let local: LocalCloud | undefined = await startLocalCloud({ port, timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined });
   const shutdown = (signal: string) => {
     log(`${signal}: stopping`);
     const stopping = local?.stop() ?? Promise.resolve();

@@ -6,6 +6,7 @@
  */
 import '../libs/local-cloud/src/polyfills';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, loadSystem, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
 import { listServices, packageServices, SERVICES_DIR } from './package-services';
 
@@ -21,12 +22,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const port = process.env.LOCAL_CLOUD_PORT === undefined ? DEFAULT_PORT : Number(process.env.LOCAL_CLOUD_PORT);
   const services = listServices();
+  // npm start -- --dynamodb-path .local-cloud/dynamodb keeps table data across restarts (in memory by default).
+  const { values } = parseArgs({ options: { 'dynamodb-path': { type: 'string', default: process.env.DYNAMODB_PATH } } });
 
   log(`packaging what changed (${services.join(', ')})`);
   await packageServices(services, { log: (line) => log(`  ${line}`) });
 
   log('starting the local AWS endpoint');
-  let local: LocalCloud | undefined = await startLocalCloud({ port, timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined });
+  let local: LocalCloud | undefined = await startLocalCloud({ port, dynamodbPath: values['dynamodb-path'], timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined });
   const shutdown = (signal: string) => {
     log(`${signal}: stopping`);
     const stopping = local?.stop() ?? Promise.resolve();

@@ -1,0 +1,183 @@
+/**
+ * npm run redrive -- --queue <url> [--function <name>]
+ *
+ * Sends what a dead-letter queue holds back to where it failed, by the kind of DLQ each message comes from (their
+ * shapes differ):
+ * - an EventBridge rule DLQ message (attribute RULE_ARN) is the event itself: it is put on its bus again. Every rule
+ *   on the bus sees it again; consumers are idempotent on detail.metadata.id, so only the one that failed acts on it;
+ * - a Lambda on-failure destination message is an invocation record: its requestPayload is invoked again,
+ *   asynchronously, on requestContext.functionArn;
+ * - a Lambda function DLQ message (attributes RequestID, ErrorCode) is the event; it names no function, so it is
+ *   invoked on --function when given;
+ * - an SQS redrive DLQ message (system attribute DeadLetterQueueSourceArn) goes back with StartMessageMoveTask
+ *   (which only redrives the DLQs of SQS queues).
+ * A message is deleted only once it is back; anything unrecognised stays in the queue and is reported.
+ * Locally, AWS_ENDPOINT_URL points the clients at the emulator.
+ */
+import { parseArgs } from 'node:util';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
+
+export type RedriveVia = 'PutEvents' | 'Invoke' | 'StartMessageMoveTask';
+
+export interface RedriveReport {
+  redriven: Array<{ messageId: string; via: RedriveVia; target: string }>;
+  /** Messages left in the queue, with why. */
+  kept: Array<{ messageId: string; reason: string }>;
+}
+
+export interface RedriveOptions {
+  queueUrl: string;
+  /** Target for Lambda function-DLQ messages, which do not name their function. */
+  functionName?: string;
+  clients?: { sqs?: SQSClient; events?: EventBridgeClient; lambda?: LambdaClient };
+  log?: (line: string) => void;
+}
+
+/** `arn:aws:events:<region>:<account>:rule/<bus>/<rule>` (custom bus) or `…:rule/<rule>` (default bus) → the bus name. */
+export function busOfRule(ruleArn: string): string {
+  const parts = ruleArn.split(':rule/')[1]?.split('/') ?? [];
+  return parts.length === 2 ? parts[0]! : 'default';
+}
+
+type Plan = { via: RedriveVia; target: string; send?: () => Promise<void> } | { keep: string };
+
+export async function redriveQueue(options: RedriveOptions): Promise<RedriveReport> {
+  const sqs = options.clients?.sqs ?? new SQSClient({});
+  const events = options.clients?.events ?? new EventBridgeClient({});
+  const lambda = options.clients?.lambda ?? new LambdaClient({});
+  const log = options.log ?? (() => undefined);
+  const report: RedriveReport = { redriven: [], kept: [] };
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const sqsRedrive: Message[] = [];
+  const kept: Message[] = [];
+
+  const plan = (message: Message): Plan => {
+    const attributes = message.MessageAttributes ?? {};
+    const body = message.Body ?? '';
+    const ruleArn = attributes.RULE_ARN?.StringValue;
+    if (ruleArn) {
+      const event = JSON.parse(body) as { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
+      const bus = busOfRule(ruleArn);
+      return {
+        via: 'PutEvents',
+        target: bus,
+        send: async () => {
+          const answer = await events.send(
+            new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }] }),
+          );
+          if (answer.FailedEntryCount) throw new Error(`PutEvents refused it: ${answer.Entries?.[0]?.ErrorCode} ${answer.Entries?.[0]?.ErrorMessage}`);
+        },
+      };
+    }
+    if (message.Attributes?.DeadLetterQueueSourceArn) return { via: 'StartMessageMoveTask', target: message.Attributes.DeadLetterQueueSourceArn };
+    const record = tryJson(body) as { requestContext?: { functionArn?: string }; requestPayload?: unknown } | undefined;
+    const functionArn = record?.requestContext?.functionArn;
+    if (functionArn && 'requestPayload' in record!) return invokePlan(functionArn.replace(/:\$LATEST$/, ''), JSON.stringify(record!.requestPayload));
+    if (attributes.RequestID && attributes.ErrorCode) {
+      return options.functionName ? invokePlan(options.functionName, body) : { keep: 'a Lambda function-DLQ message names no function: pass --function' };
+    }
+    return { keep: 'not a message of a known DLQ kind (rule DLQ, Lambda destination or DLQ, SQS redrive)' };
+  };
+  const invokePlan = (functionName: string, payload: string): Plan => ({
+    via: 'Invoke',
+    target: functionName,
+    send: async () => {
+      const answer = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(payload) }));
+      if (answer.StatusCode !== 202) throw new Error(`Invoke answered ${answer.StatusCode}`);
+    },
+  });
+  const putBack = (message: Message) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: options.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: options.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 300, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+    );
+    if (Messages.length === 0) break;
+    for (const message of Messages) {
+      const messageId = message.MessageId!;
+      let step: Plan;
+      try {
+        step = plan(message);
+      } catch (error) {
+        step = { keep: `unreadable body: ${(error as Error).message}` };
+      }
+      if ('keep' in step) {
+        // Stays invisible until the queue is exhausted (or it would be received again and again), then visible again.
+        kept.push(message);
+        report.kept.push({ messageId, reason: step.keep });
+        log(`kept ${messageId}: ${step.keep}`);
+        continue;
+      }
+      if (!step.send) {
+        sqsRedrive.push(message);
+        continue;
+      }
+      try {
+        await step.send();
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: options.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        report.redriven.push({ messageId, via: step.via, target: step.target });
+        log(`redrove ${messageId} via ${step.via} to ${step.target}`);
+      } catch (error) {
+        kept.push(message);
+        report.kept.push({ messageId, reason: (error as Error).message });
+        log(`kept ${messageId}: ${(error as Error).message}`);
+      }
+    }
+  }
+  if (sqsRedrive.length > 0) {
+    await Promise.all(sqsRedrive.map(putBack));
+    await moveBack(sqs, queueArn!);
+    for (const message of sqsRedrive) report.redriven.push({ messageId: message.MessageId!, via: 'StartMessageMoveTask', target: message.Attributes!.DeadLetterQueueSourceArn! });
+    log(`moved ${sqsRedrive.length} messages back with StartMessageMoveTask`);
+  }
+  await Promise.all(kept.map(putBack));
+  return report;
+}
+
+async function moveBack(sqs: SQSClient, dlqArn: string): Promise<void> {
+  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
+  for (;;) {
+    const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 10 }));
+    const task = Results.find((r) => r.TaskHandle === TaskHandle) ?? Results[0];
+    if (task?.Status === 'COMPLETED') return;
+    if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') throw new Error(`message move task ${task.Status}: ${task.FailureReason ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+if (require.main === module) {
+  const { values } = parseArgs({ options: { queue: { type: 'string' }, function: { type: 'string' } } });
+  if (!values.queue) {
+    console.error('usage: npm run redrive -- --queue <queue url> [--function <name for Lambda function-DLQ messages>]');
+    process.exit(2);
+  }
+  redriveQueue({ queueUrl: values.queue, functionName: values.function, log: console.log }).then(
+    (report) => {
+      console.log(`redriven ${report.redriven.length}, kept ${report.kept.length}`);
+      process.exit(report.kept.length > 0 ? 1 : 0);
+    },
+    (error: unknown) => {
+      console.error(`redrive failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,24 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { catalog, createEventHandler, EventValidationError, UnsupportedEventError, detailTypes, type DetailType } from '@shop/events';
+import { catalog, createEventHandler, EventValidationError, UnsupportedEventError, detailTypes } from '@shop/events';
 import { startDynalite } from '../../libs/events/test/dynalite';
+import { asEventBridgeEvent, samples } from './samples';
 import { contracts } from './services';
-
-// json-schema-faker 0.5 is the CommonJS line (0.6 is ESM only); it has no bundled types for require.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { JSONSchemaFaker } = require('json-schema-faker') as { JSONSchemaFaker: { option(o: object): void; generate(s: object): any } };
-
-/** A seeded generator, so a failing sample can be reproduced. */
-function seeded(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-}
-JSONSchemaFaker.option({ random: seeded(42), alwaysFakeOptionals: false, useExamplesValue: false, failOnInvalidFormat: true });
-
-const SAMPLES = 10;
-const samples = (detailType: DetailType) => [
-  ...catalog[detailType].examples.map((e) => structuredClone(e) as any),
-  ...Array.from({ length: SAMPLES }, () => JSONSchemaFaker.generate(catalog[detailType])),
-];
 
 let db: Awaited<ReturnType<typeof startDynalite>>;
 beforeAll(async () => {
@@ -29,10 +13,7 @@ afterAll(() => db.close());
 
 let seq = 0;
 const context = () => ({ functionName: 'contract-test', awsRequestId: `r${++seq}`, getRemainingTimeInMillis: () => 30_000 }) as unknown as Context;
-const envelope = (detailType: string, detail: unknown) => ({
-  version: '0', id: `eb-${++seq}`, 'detail-type': detailType, source: catalog[detailType as DetailType]?.['x-amazon-events-source'] ?? 'shop.unknown',
-  account: '000000000000', time: '2026-11-23T12:00:00Z', region: 'us-east-1', resources: [], detail,
-});
+const envelope = (detailType: string, detail: unknown) => asEventBridgeEvent(detailType, detail, `eb-${++seq}`);
 
 const subscriptions = contracts.flatMap((c) => Object.entries(c.subscriptions).map(([rule, accepts]) => [`${c.service} ${rule}`, accepts] as const));
 

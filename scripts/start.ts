@@ -1,6 +1,7 @@
 /**
  * npm start: the whole system locally. Packages what is stale, starts the local AWS endpoint (env LOCAL_CLOUD_PORT,
- * default 4566; TIME_SCALE shortens AWS's retry delays) and loads every service's packaged CloudFormation into it: the bus, its rules, archive and schema
+ * default 4566; TIME_SCALE shortens AWS's retry delays), serves every service's HTTP routes on one base URL (env PORT,
+ * default 3000) and loads every service's packaged CloudFormation into it: the bus, its rules, archive and schema
  * registry, queues, tables, state machines and functions. Prints progress, then one line when ready; Ctrl-C stops
  * everything it started.
  */
@@ -45,9 +46,14 @@ async function main(): Promise<void> {
     region: local.cloud.region,
     accountId: local.cloud.accountId,
     log: (line) => log(`  ${line}`),
+    httpApis: local.http,
   });
+  const httpPort = process.env.PORT === undefined ? 3000 : Number(process.env.PORT);
+  const { port: servedPort } = await local.http.listen(httpPort);
+  const routes = local.http.routeKeys();
   const bus = stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName;
-  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: AWS endpoint ${local.url} (AWS_ENDPOINT_URL), bus ${String(bus)}, ${stacks.length} stacks loaded; Ctrl-C stops`);
+  log(`HTTP routes: ${routes.length > 0 ? routes.join(', ') : 'none yet'}`);
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: HTTP http://localhost:${servedPort}, AWS endpoint ${local.url} (AWS_ENDPOINT_URL), bus ${String(bus)}, ${stacks.length} stacks loaded; Ctrl-C stops`);
 }
 
 main().catch((error: unknown) => {

@@ -3,9 +3,9 @@ import net from 'node:net';
 import { repoPath } from '../contracts/services';
 
 /** Runs scripts/start.ts as `npm start` does, on a free port, collecting its output. */
-function start(port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function start(port: number, httpPort = 0): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
-  const child = spawn(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/start.ts')], { env: { ...process.env, LOCAL_CLOUD_PORT: String(port) }, cwd: repoPath() });
+  const child = spawn(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/start.ts')], { env: { ...process.env, LOCAL_CLOUD_PORT: String(port), PORT: String(httpPort) }, cwd: repoPath() });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -34,6 +34,8 @@ describe('npm start', () => {
     const run = start(port);
     await until(() => run.output().includes('[start] ready'), 'the ready line');
     expect(run.output()).toContain(`AWS endpoint http://localhost:${port}`);
+    const httpBase = /HTTP (http:\/\/localhost:\d+)/.exec(run.output())![1]!;
+    expect((await fetch(`${httpBase}/no/such/route`)).status).toBe(404);
     const health = await (await fetch(`http://localhost:${port}/_local/health`)).json();
     expect(health.services).toEqual(expect.arrayContaining(['events', 'sqs', 'schemas', 'dynamodb']));
     run.child.kill('SIGINT');

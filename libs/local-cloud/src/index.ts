@@ -1,6 +1,7 @@
 import './polyfills';
 import { Cloud, type CloudOptions } from './cloud';
 import { createDynamoDb, type LocalDynamoDb } from './dynamodb/local-dynamodb';
+import { HttpApis } from './apigateway/http-api';
 import { EventBridgeService } from './eventbridge/service';
 import { StepFunctionsService } from './stepfunctions';
 import { InProcessInvoker } from './lambda/in-process-invoker';
@@ -28,6 +29,7 @@ export type { EventSourceMappingOptions, SqsEventSourceMapping } from './lambda/
 export type { SentEmail, SentEmailFilter } from './ses/ses-service';
 export { EventBridgeService } from './eventbridge/service';
 export { StepFunctionsService, type ExecutionGraph } from './stepfunctions';
+export { HttpApis, type HttpRequest, type HttpResponse } from './apigateway/http-api';
 export { loadSystem, readPackagedService, type LoadedStack, type PackagedService } from './cloudformation/loader';
 export { packageIfStale, templatePath } from './cloudformation/packaging';
 
@@ -52,6 +54,8 @@ export interface LocalCloud {
   lambda: LambdaService;
   events: EventBridgeService;
   states: StepFunctionsService;
+  /** HTTP APIs loaded from templates; `http.listen(port)` serves them on one base URL. */
+  http: HttpApis;
   schemas: SchemasService;
   /** SES v2 capture: `ses.listSentEmails(filter?)`. */
   ses: SesService;
@@ -90,6 +94,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   cloud.states = states;
   server.registerJsonService({ targetPrefix: 'AWSStepFunctions', signingName: 'states', contentType: 'application/x-amz-json-1.0', dispatch: (op, input) => states.dispatch(op, input) });
 
+  const http = new HttpApis(cloud, lambda);
+
   const schemas = createSchemasRestService(cloud);
   server.registerRestService(schemas);
 
@@ -109,12 +115,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     lambda,
     events,
     states,
+    http,
     schemas: schemas.service,
     ses: ses.service,
     dynamodb,
     async stop() {
       events.stop();
       states.close();
+      await http.close();
       await lambda.stop();
       sqs.stop();
       await server.close();

@@ -49,6 +49,16 @@ const appStack = service('app-dev', {
       Properties: { EventSourceArn: { 'Fn::GetAtt': ['Inbox', 'Arn'] }, FunctionName: { Ref: 'Worker' }, BatchSize: 5, FunctionResponseTypes: ['ReportBatchItemFailures'] },
     },
     Echo: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-dev-echo', Handler: 'fixtures/handlers.echo' } },
+    HttpApi: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'dev-app', ProtocolType: 'HTTP' } },
+    HttpApiStage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'HttpApi' }, StageName: '$default', AutoDeploy: true } },
+    HttpApiIntegrationEcho: {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: { ApiId: { Ref: 'HttpApi' }, IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': ['Echo', 'Arn'] }, PayloadFormatVersion: '2.0', TimeoutInMillis: 30000 },
+    },
+    HttpApiRouteGetEchoIdVar: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: { ApiId: { Ref: 'HttpApi' }, RouteKey: 'GET /echo/{id}', Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'HttpApiIntegrationEcho' }]] } },
+    },
     Saga: {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {
@@ -93,7 +103,7 @@ let stacks: LoadedStack[];
 beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   // Given in the "wrong" order: the loader must put the exporting stack first.
-  stacks = await loadSystem([appStack, busStack], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId });
+  stacks = await loadSystem([appStack, busStack], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId, httpApis: local.http });
 });
 afterAll(() => local.stop());
 
@@ -151,6 +161,12 @@ describe('loadSystem', () => {
     sfn.destroy();
     expect(described.status).toBe('SUCCEEDED');
     expect(JSON.parse(described.output!)).toMatchObject({ event: { orderId: 'o-1' }, functionName: 'app-dev-echo' });
+  });
+
+  it('routes HTTP API requests to the integrated function (payload format 2.0)', async () => {
+    const answer = await local.http.handle({ method: 'GET', url: '/echo/42?x=1' });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(String(answer.body))).toMatchObject({ functionName: 'app-dev-echo', event: { routeKey: 'GET /echo/{id}', pathParameters: { id: '42' } } });
   });
 
   it('sends a failed asynchronous invocation to the configured on-failure destination', async () => {

@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchemasClient } from '@aws-sdk/client-schemas';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { HttpApis } from '../apigateway/http-api';
 import type { FunctionRegistration } from '../lambda/function-config';
 import { referencedIds, resolve, TemplateError, type IntrinsicContext } from './intrinsics';
 import { provisionerFor, type Clients, type FunctionHost, type Provisioned } from './provisioners';
@@ -40,6 +41,8 @@ export interface LoadOptions {
   accountId?: string;
   /** Added to every function's environment (e.g. AWS_ENDPOINT_URL). */
   functionEnvironment?: Record<string, string>;
+  /** Routes of AWS::ApiGatewayV2 HTTP APIs go here (LocalCloud.http); without it they have no local effect. */
+  httpApis?: HttpApis;
   log?: (line: string) => void;
 }
 
@@ -158,6 +161,7 @@ async function loadStack(
     registrations: new Map<string, FunctionRegistration>(),
     sourceHandlers: service.sourceHandlers,
     functionEnvironment: options.functionEnvironment ?? {},
+    httpApis: options.httpApis,
   };
 
   for (const logicalId of creationOrder(template, where)) {

@@ -3,6 +3,7 @@ import { CreateArchiveCommand, CreateEventBusCommand, EventBridgeClient, PutRule
 import { CreateRegistryCommand, CreateSchemaCommand, SchemasClient } from '@aws-sdk/client-schemas';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { HttpApis } from '../apigateway/http-api';
 import type { FunctionRegistration } from '../lambda/function-config';
 import { TemplateError } from './intrinsics';
 
@@ -43,6 +44,8 @@ export interface ProvisionContext {
   sourceHandlers: Map<string, string>;
   /** Extra environment for every function (e.g. AWS_ENDPOINT_URL). */
   functionEnvironment: Record<string, string>;
+  /** Where HTTP API routes go; without it they have no local effect. */
+  httpApis?: HttpApis;
 }
 
 /** What a created resource answers to Ref and Fn::GetAtt. */
@@ -234,9 +237,28 @@ const eventSourceMapping: Provisioner = async (props, ctx) => {
   return { ref: `${ctx.stackName}-${ctx.logicalId}`, attributes: {} };
 };
 
+const httpApi: Provisioner = async (props, ctx) => {
+  if (!ctx.httpApis) return noLocalEffect(props, ctx);
+  const apiId = ctx.httpApis.createApi(String(props.Name ?? physicalName(ctx)));
+  return { ref: apiId, attributes: { ApiId: apiId, ApiEndpoint: `https://${apiId}.execute-api.${ctx.region}.amazonaws.com` } };
+};
+
+const httpIntegration: Provisioner = async (props, ctx) => {
+  if (!ctx.httpApis) return noLocalEffect(props, ctx);
+  if (props.IntegrationType !== 'AWS_PROXY') throw new TemplateError(`integration type ${props.IntegrationType} is not emulated locally (only AWS_PROXY to Lambda)`);
+  const id = ctx.httpApis.createIntegration(props.ApiId, { functionArn: props.IntegrationUri, payloadFormatVersion: props.PayloadFormatVersion, timeoutMs: props.TimeoutInMillis });
+  return { ref: id, attributes: {} };
+};
+
+const httpRoute: Provisioner = async (props, ctx) => {
+  if (!ctx.httpApis) return noLocalEffect(props, ctx);
+  ctx.httpApis.createRoute(props.ApiId, props.RouteKey, props.Target);
+  return { ref: `${props.ApiId}/${props.RouteKey}`, attributes: {} };
+};
+
 /**
- * Resource types with no local behaviour: IAM is not enforced locally, logs go to the console, HTTP APIs are served
- * by serverless-offline, alarms have no metrics to watch. They still answer Ref / Fn::GetAtt.
+ * Resource types with no local behaviour: IAM is not enforced locally, logs go to the console, REST APIs (v1) are
+ * not emulated (services use HTTP APIs), alarms have no metrics to watch. They still answer Ref / Fn::GetAtt.
  */
 const noLocalEffect: Provisioner = async (props, ctx) => {
   const name = (props.RoleName ?? props.FunctionName ?? props.LogGroupName ?? props.Name ?? physicalName(ctx)) as string;
@@ -256,13 +278,16 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::Function': lambdaFunction,
   'AWS::Lambda::EventInvokeConfig': eventInvokeConfig,
   'AWS::Lambda::EventSourceMapping': eventSourceMapping,
+  'AWS::ApiGatewayV2::Api': httpApi,
+  'AWS::ApiGatewayV2::Integration': httpIntegration,
+  'AWS::ApiGatewayV2::Route': httpRoute,
 };
 
 export const NO_LOCAL_EFFECT = new Set([
   'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Lambda::Version',
   'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy', 'AWS::CloudWatch::Alarm',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
-  'AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route',
+  'AWS::ApiGatewayV2::Stage',
 ]);
 
 export function provisionerFor(type: string): Provisioner | undefined {

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Cloud, LambdaApi } from '../cloud';
+import { AwsError } from '../errors';
+
+/**
+ * API Gateway HTTP APIs with Lambda proxy integrations (payload format 2.0), as `sls package` declares them
+ * (AWS::ApiGatewayV2::Api / Integration / Route): requests are routed by route key to the integrated function.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+ */
+
+export interface HttpRequest {
+  method: string;
+  /** Path and query, e.g. `/orders/42?x=1`. */
+  url: string;
+  headers?: Record<string, string | string[] | undefined>;
+  body?: string | Buffer;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+interface Route {
+  apiId: string;
+  routeKey: string;
+  method: string;
+  /** Path segments; `{name}` binds one segment, `{name+}` the rest (greedy). */
+  segments: string[];
+  integrationId: string;
+}
+
+interface Integration {
+  functionArn: string;
+  timeoutMs: number;
+}
+
+const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export class HttpApis {
+  private readonly apis = new Map<string, string>();
+  private readonly integrations = new Map<string, Integration>();
+  private readonly routes: Route[] = [];
+  private server?: http.Server;
+
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly lambda: LambdaApi,
+  ) {}
+
+  createApi(name: string): string {
+    const apiId = randomUUID().replace(/-/g, '').slice(0, 10);
+    this.apis.set(apiId, name);
+    return apiId;
+  }
+
+  createIntegration(apiId: string, options: { functionArn: string; payloadFormatVersion?: string; timeoutMs?: number }): string {
+    this.requireApi(apiId);
+    if (options.payloadFormatVersion !== '2.0') {
+      throw new AwsError('BadRequestException', `payload format ${options.payloadFormatVersion ?? '(none)'} is not emulated locally: use 2.0 (the httpApi default)`);
+    }
+    const integrationId = randomUUID().replace(/-/g, '').slice(0, 7);
+    this.integrations.set(integrationId, { functionArn: options.functionArn, timeoutMs: options.timeoutMs ?? 30_000 });
+    return integrationId;
+  }
+
+  /** `routeKey` is `METHOD /path/{param}` or `$default`; `target` is `integrations/<id>`. */
+  createRoute(apiId: string, routeKey: string, target: string): void {
+    this.requireApi(apiId);
+    const integrationId = target.replace(/^integrations\//, '');
+    if (!this.integrations.has(integrationId)) throw new AwsError('NotFoundException', `route ${routeKey}: no integration ${target}`);
+    const [method, path] = routeKey === '$default' ? ['ANY', ''] : routeKey.split(' ', 2);
+    if (routeKey !== '$default' && (!method || !path?.startsWith('/'))) throw new AwsError('BadRequestException', `route key "${routeKey}" is not "METHOD /path"`);
+    this.routes.push({ apiId, routeKey, method: method!.toUpperCase(), segments: routeKey === '$default' ? [] : split(path!), integrationId });
+  }
+
+  routeKeys(): string[] {
+    return this.routes.map((r) => r.routeKey);
+  }
+
+  /**
+   * API Gateway's route selection: the most specific path wins (static segments over variables over greedy ones),
+   * a route's own method over ANY, and `$default` catches what no route matches.
+   */
+  match(method: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
+    const wanted = split(path);
+    let best: { route: Route; pathParameters: Record<string, string>; score: number[] } | undefined;
+    for (const route of this.routes) {
+      if (route.method !== 'ANY' && route.method !== method.toUpperCase()) continue;
+      const bound = route.routeKey === '$default' ? {} : bind(route.segments, wanted);
+      if (!bound) continue;
+      const score = route.routeKey === '$default' ? [-1] : [...route.segments.map(specificity), route.method === 'ANY' ? 0 : 1];
+      if (!best || compare(score, best.score) > 0) best = { route, pathParameters: bound, score };
+    }
+    return best && { route: best.route, pathParameters: best.pathParameters };
+  }
+
+  async handle(request: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(request.url, 'http://localhost');
+    const found = this.match(request.method, url.pathname);
+    if (!found) return json(404, { message: 'Not Found' });
+    const integration = this.integrations.get(found.route.integrationId)!;
+    const event = this.event(request, url, found.route, found.pathParameters);
+    const result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));
+    this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, functionError: result.functionError });
+    if (result.functionError) return json(500, { message: 'Internal Server Error' });
+    return response(result.payload);
+  }
+
+  /** Serves every loaded HTTP API on one base URL (what `npm start` prints). */
+  async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        this.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }).then(
+          (answer) => res.writeHead(answer.status, answer.headers).end(answer.body),
+          (error: unknown) => res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message })),
+        );
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use on ${host}: stop the process using it or choose another port (PORT=...)`) : error),
+      );
+      this.server!.listen(port, host, resolve);
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server?.listening) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private requireApi(apiId: string): void {
+    if (!this.apis.has(apiId)) throw new AwsError('NotFoundException', `no HTTP API ${apiId}`);
+  }
+
+  private event(request: HttpRequest, url: URL, route: Route, pathParameters: Record<string, string>) {
+    const headers: Record<string, string> = {};
+    const cookies: string[] = [];
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (value === undefined) continue;
+      const text = Array.isArray(value) ? value.join(',') : value;
+      if (name.toLowerCase() === 'cookie') cookies.push(...text.split(/;\s*/));
+      else headers[name.toLowerCase()] = text;
+    }
+    const query: Record<string, string> = {};
+    for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+    const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body);
+    const textual = !body || /^(text\/|application\/(json|xml|x-www-form-urlencoded))/.test(headers['content-type'] ?? 'application/json');
+    const now = new Date();
+    return {
+      version: '2.0',
+      routeKey: route.routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      ...(cookies.length ? { cookies } : {}),
+      headers,
+      ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+      requestContext: {
+        accountId: this.cloud.accountId,
+        apiId: route.apiId,
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: (headers.host ?? 'localhost').split('.')[0],
+        http: { method: request.method.toUpperCase(), path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey: route.routeKey,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      },
+      ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+      ...(body && body.length > 0 ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+      isBase64Encoded: !textual,
+    };
+  }
+}
+
+function split(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+function specificity(segment: string): number {
+  if (segment.endsWith('+}')) return 1;
+  return segment.startsWith('{') ? 2 : 3;
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function bind(template: string[], path: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const segment = template[i]!;
+    if (segment.startsWith('{') && segment.endsWith('+}')) {
+      if (i >= path.length) return undefined;
+      params[segment.slice(1, -2)] = path.slice(i).map(decodeURIComponent).join('/');
+      return params;
+    }
+    const value = path[i];
+    if (value === undefined) return undefined;
+    if (segment.startsWith('{') && segment.endsWith('}')) params[segment.slice(1, -1)] = decodeURIComponent(value);
+    else if (segment !== value) return undefined;
+  }
+  return template.length === path.length ? params : undefined;
+}
+
+/**
+ * Format 2.0 responses: an object with statusCode is taken as is; any other valid JSON is a 200 application/json
+ * response whose body is that JSON (the "inferred" response format).
+ */
+function response(payload: string): HttpResponse {
+  let result: unknown;
+  try {
+    result = JSON.parse(payload);
+  } catch {
+    return json(500, { message: 'Internal Server Error' });
+  }
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    const r = result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };
+    const body = r.body === undefined ? '' : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : String(r.body);
+    return { status: r.statusCode, headers: { ...(r.headers ?? {}) }, body };
+  }
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: payload };
+}

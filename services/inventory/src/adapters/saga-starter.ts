@@ -1,0 +1,24 @@
+import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { requiredEnv, stepFunctions } from './clients';
+
+export type StartSaga = (start: { name: string; input: object }) => Promise<{ started: boolean }>;
+
+/**
+ * Starts a Standard execution named after the order. A repeat with the same name and input while it runs succeeds
+ * without a second run; once it has closed, AWS answers ExecutionAlreadyExists: the saga for this order exists, so that
+ * is success too, not a failure to retry.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+export function sagaStarter(stateMachineArn: string, client: Pick<SFNClient, 'send'> = stepFunctions()): StartSaga {
+  return async ({ name, input }) => {
+    try {
+      await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+      return { started: true };
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return { started: false };
+      throw error;
+    }
+  };
+}
+
+export const sagaStarterFromEnv = (variable: string): StartSaga => sagaStarter(requiredEnv(variable));

@@ -1,0 +1,97 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StockLine } from '../domain/events';
+import type { ItemOutcome } from '../domain/reservation';
+import type { StockLevel } from '../domain/stock';
+import { dynamoDocuments, requiredEnv } from './clients';
+
+interface StockItem extends StockLevel {
+  /** orderId → units held for it: makes a reservation and its release happen at most once per order. */
+  reservations: Record<string, number>;
+}
+
+/**
+ * The stock table (pk `sku`). Every change is ONE conditional UpdateItem on one item: no transactions are needed (and
+ * dynalite has none), stock never goes negative, an order never holds a sku twice, and releases are idempotent.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ */
+export class StockTable {
+  constructor(
+    private readonly db: Pick<DynamoDBDocumentClient, 'send'>,
+    private readonly tableName: string,
+  ) {}
+
+  async get(sku: string): Promise<StockLevel | undefined> {
+    const item = await this.read(sku);
+    return item && level(item);
+  }
+
+  /** Sets the free units; creates the item (nothing reserved) if absent. Reservations already held are kept. */
+  async setAvailable(sku: string, available: number): Promise<StockLevel> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { sku },
+        UpdateExpression: 'SET available = :available, reserved = if_not_exists(reserved, :zero), reservations = if_not_exists(reservations, :none)',
+        ExpressionAttributeValues: { ':available': available, ':zero': 0, ':none': {} },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return level(Attributes as StockItem);
+  }
+
+  async reserve(orderId: string, { sku, quantity }: StockLine): Promise<ItemOutcome> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { sku },
+          UpdateExpression: 'SET available = available - :q, reserved = reserved + :q, reservations.#order = :q',
+          ConditionExpression: 'attribute_exists(sku) AND available >= :q AND attribute_not_exists(reservations.#order)',
+          ExpressionAttributeNames: { '#order': orderId },
+          ExpressionAttributeValues: { ':q': quantity },
+        }),
+      );
+      return { sku, quantity, reserved: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    // Which condition failed: dynalite ignores ReturnValuesOnConditionCheckFailure, so read (strongly consistent).
+    const item = await this.read(sku);
+    if (!item) return { sku, quantity, reserved: false, available: 0, reason: 'UNKNOWN_SKU' };
+    if (item.reservations?.[orderId] !== undefined) return { sku, quantity, reserved: true };
+    return { sku, quantity, reserved: false, available: item.available, reason: 'OUT_OF_STOCK' };
+  }
+
+  /** Gives back what the order holds of this sku; 0 when it holds nothing (never reserved, or already released). */
+  async release(orderId: string, sku: string): Promise<StockLine> {
+    const held = (await this.read(sku))?.reservations?.[orderId];
+    if (held === undefined) return { sku, quantity: 0 };
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { sku },
+          UpdateExpression: 'SET available = available + :q, reserved = reserved - :q REMOVE reservations.#order',
+          ConditionExpression: 'reservations.#order = :q',
+          ExpressionAttributeNames: { '#order': orderId },
+          ExpressionAttributeValues: { ':q': held },
+        }),
+      );
+      return { sku, quantity: held };
+    } catch (error) {
+      // The entry is gone: a concurrent release of the same order got there first (reserve never changes an entry).
+      if (error instanceof ConditionalCheckFailedException) return { sku, quantity: 0 };
+      throw error;
+    }
+  }
+
+  private async read(sku: string): Promise<StockItem | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { sku }, ConsistentRead: true }));
+    return Item as StockItem | undefined;
+  }
+}
+
+const level = ({ sku, available, reserved }: StockItem): StockLevel => ({ sku, available, reserved });
+
+export const stockTable = () => new StockTable(dynamoDocuments(), requiredEnv('STOCK_TABLE'));

@@ -1,0 +1,71 @@
+import { catalog } from '@shop/events';
+import { releasePlan, releaseSagaStart, reservationSagaStart, settle } from './reservation';
+
+describe('settle', () => {
+  it('RESERVED when every item was reserved', () => {
+    expect(settle([{ sku: 'A', quantity: 2, reserved: true }, { sku: 'B', quantity: 1, reserved: true }])).toEqual({
+      outcome: 'RESERVED',
+      reserved: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }],
+    });
+  });
+
+  it('FAILED with the shortages, and the items to give back, when any item was short', () => {
+    expect(settle([{ sku: 'A', quantity: 2, reserved: true }, { sku: 'B', quantity: 3, reserved: false, available: 1, reason: 'OUT_OF_STOCK' }])).toEqual({
+      outcome: 'FAILED',
+      reserved: [{ sku: 'A', quantity: 2 }],
+      reason: 'OUT_OF_STOCK',
+      unavailable: [{ sku: 'B', requested: 3, available: 1 }],
+    });
+  });
+
+  it('names UNKNOWN_SKU when any short item does not exist', () => {
+    const settlement = settle([
+      { sku: 'A', quantity: 1, reserved: false, available: 0, reason: 'OUT_OF_STOCK' },
+      { sku: 'Z', quantity: 1, reserved: false, available: 0, reason: 'UNKNOWN_SKU' },
+    ]);
+    expect(settlement).toMatchObject({ outcome: 'FAILED', reason: 'UNKNOWN_SKU', reserved: [] });
+  });
+});
+
+describe('releasePlan', () => {
+  it('releases what a RESERVED order holds', () => {
+    expect(releasePlan({ status: 'RESERVED', reserved: [{ sku: 'A', quantity: 2 }] })).toEqual({ action: 'RELEASE', items: [{ sku: 'A', quantity: 2 }] });
+  });
+
+  it('still releases when it finds CANCELLED with items held (its own retry after marking the order)', () => {
+    expect(releasePlan({ status: 'CANCELLED', reserved: [{ sku: 'A', quantity: 2 }] })).toEqual({ action: 'RELEASE', items: [{ sku: 'A', quantity: 2 }] });
+  });
+
+  it('leaves a reservation in progress to its saga', () => {
+    expect(releasePlan({ status: 'RESERVING' })).toEqual({ action: 'LEFT_TO_RESERVATION' });
+  });
+
+  it.each([['never placed here', undefined], ['failed', { status: 'FAILED' as const, reserved: [] }], ['already released', { status: 'CANCELLED' as const, reserved: [] }]])(
+    'holds nothing when the order was %s',
+    (_case, previous) => expect(releasePlan(previous)).toEqual({ action: 'NOTHING_HELD' }),
+  );
+});
+
+describe('saga starts', () => {
+  const placed = structuredClone(catalog['OrderPlaced.v1'].examples[0]) as any;
+  const cancelled = structuredClone(catalog['OrderCancelled.v1'].examples[0]) as any;
+
+  it('name the execution after the order and build the input from the event alone', () => {
+    expect(reservationSagaStart(placed)).toEqual({
+      name: `reserve-${placed.data.orderId}`,
+      input: {
+        orderId: placed.data.orderId,
+        items: [{ sku: 'SKU-RED-MUG', quantity: 2 }],
+        cause: { metadata: { id: placed.metadata.id, correlationId: placed.metadata.correlationId } },
+      },
+    });
+    expect(releaseSagaStart(cancelled)).toEqual({
+      name: `release-${cancelled.data.orderId}`,
+      input: { orderId: cancelled.data.orderId, cause: { metadata: { id: cancelled.metadata.id, correlationId: cancelled.metadata.correlationId } } },
+    });
+  });
+
+  it('give the same input for the same event (a repeated start is harmless)', () => {
+    expect(JSON.stringify(reservationSagaStart(structuredClone(placed)))).toBe(JSON.stringify(reservationSagaStart(placed)));
+  });
+});

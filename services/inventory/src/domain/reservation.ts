@@ -1,0 +1,62 @@
+import type { DetailOf } from '@shop/events';
+import type { ReservationFailure, Shortage, StockLine } from './events';
+
+export type ReservationStatus = 'RESERVING' | 'RESERVED' | 'FAILED' | 'CANCELLED';
+
+/** The event a saga reacts to: carried into the events it publishes (correlation and causation). */
+export interface Cause {
+  metadata: { id: string; correlationId: string };
+}
+
+/** What reserving one item of an order did. */
+export type ItemOutcome =
+  | { sku: string; quantity: number; reserved: true }
+  | { sku: string; quantity: number; reserved: false; available: number; reason: ReservationFailure };
+
+/** All the items reserved, or which could not be (and which must then be given back). */
+export type Settlement =
+  | { outcome: 'RESERVED'; reserved: StockLine[] }
+  | { outcome: 'FAILED'; reserved: StockLine[]; reason: ReservationFailure; unavailable: Shortage[] };
+
+export function settle(results: ReadonlyArray<ItemOutcome>): Settlement {
+  const reserved = results.filter((r) => r.reserved).map(({ sku, quantity }) => ({ sku, quantity }));
+  const short = results.filter((r): r is Extract<ItemOutcome, { reserved: false }> => !r.reserved);
+  if (short.length === 0) return { outcome: 'RESERVED', reserved };
+  // An unknown sku is the stronger statement (no restock will help), so it names the failure when present.
+  const reason: ReservationFailure = short.some((s) => s.reason === 'UNKNOWN_SKU') ? 'UNKNOWN_SKU' : 'OUT_OF_STOCK';
+  return { outcome: 'FAILED', reserved, reason, unavailable: short.map(({ sku, quantity, available }) => ({ sku, requested: quantity, available })) };
+}
+
+/** A reservation record as the release saga found it when it marked the order CANCELLED (undefined: never seen). */
+export interface PreviousReservation {
+  status: ReservationStatus;
+  reserved?: StockLine[];
+}
+
+export type ReleasePlan = { action: 'RELEASE'; items: StockLine[] } | { action: 'LEFT_TO_RESERVATION' } | { action: 'NOTHING_HELD' };
+
+/**
+ * What the release saga must do. The `reserved` list decides rather than the status alone: when beginRelease is retried
+ * after it already wrote CANCELLED, the record still lists what is held until finishRelease clears it.
+ */
+export function releasePlan(previous: PreviousReservation | undefined): ReleasePlan {
+  if (previous?.reserved && previous.reserved.length > 0) return { action: 'RELEASE', items: previous.reserved };
+  if (previous?.status === 'RESERVING') return { action: 'LEFT_TO_RESERVATION' };
+  return { action: 'NOTHING_HELD' };
+}
+
+/** Saga inputs are built from the event alone, so a repeated start carries the identical input (Standard: one run per name). */
+export function reservationSagaStart(detail: DetailOf<'OrderPlaced.v1'>) {
+  const { orderId, items } = detail.data;
+  return {
+    name: `reserve-${orderId}`,
+    input: { orderId, items: items.map(({ sku, quantity }) => ({ sku, quantity })), cause: causeOf(detail) },
+  };
+}
+
+export function releaseSagaStart(detail: DetailOf<'OrderCancelled.v1'>) {
+  const { orderId } = detail.data;
+  return { name: `release-${orderId}`, input: { orderId, cause: causeOf(detail) } };
+}
+
+const causeOf = ({ metadata }: { metadata: Cause['metadata'] }): Cause => ({ metadata: { id: metadata.id, correlationId: metadata.correlationId } });

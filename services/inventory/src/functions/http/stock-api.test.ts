@@ -1,0 +1,52 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { StockLevel } from '../../domain/stock';
+import { getStock } from './get-stock';
+import { putStock } from './put-stock';
+
+const request = (sku: string, body?: string, isBase64Encoded = false) => ({ pathParameters: { sku }, body, isBase64Encoded }) as unknown as APIGatewayProxyEventV2;
+
+function fakeStock(levels: Record<string, StockLevel> = {}) {
+  return {
+    levels,
+    async setAvailable(sku: string, available: number) {
+      return (levels[sku] = { sku, available, reserved: levels[sku]?.reserved ?? 0 });
+    },
+    async get(sku: string) {
+      return levels[sku];
+    },
+  };
+}
+
+describe('putStock', () => {
+  it('sets the free units and answers the level', async () => {
+    const stock = fakeStock({ MUG: { sku: 'MUG', available: 1, reserved: 4 } });
+    const response = await putStock(request('MUG', '{"available":9}'), stock);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body!)).toEqual({ sku: 'MUG', available: 9, reserved: 4 });
+  });
+
+  it('decodes a base64 body', async () => {
+    const response = await putStock(request('MUG', Buffer.from('{"available":2}').toString('base64'), true), fakeStock());
+    expect(JSON.parse(response.body!)).toEqual({ sku: 'MUG', available: 2, reserved: 0 });
+  });
+
+  it('answers 400 naming every bad field and writes nothing', async () => {
+    const stock = fakeStock();
+    const response = await putStock(request('-MUG', '{"available":-2}'), stock);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body!)).toEqual({
+      message: 'invalid request: sku, available',
+      errors: [expect.objectContaining({ field: 'sku' }), expect.objectContaining({ field: 'available' })],
+    });
+    expect(stock.levels).toEqual({});
+  });
+});
+
+describe('getStock', () => {
+  it('answers the level, 404 for an unknown sku, 400 for a malformed one', async () => {
+    const stock = fakeStock({ MUG: { sku: 'MUG', available: 3, reserved: 1 } });
+    expect(JSON.parse((await getStock(request('MUG'), stock)).body!)).toEqual({ sku: 'MUG', available: 3, reserved: 1 });
+    expect((await getStock(request('CUP'), stock)).statusCode).toBe(404);
+    expect((await getStock(request('A B'), stock)).statusCode).toBe(400);
+  });
+});

@@ -3,6 +3,9 @@ import { createEvent, deterministicEventId, type DetailOf, type DomainEvent } fr
 type Cause = { metadata: { id: string; correlationId: string } };
 export type NotificationTemplate = DetailOf<'NotificationSent.v1'>['data']['template'];
 
+/** An order ends one way: confirmed, or cancelled (a failed payment is one cause of cancellation, not an outcome of its own). */
+export type Outcome = 'CONFIRMED' | 'CANCELLED';
+
 export interface SentNotification {
   orderId: string;
   template: NotificationTemplate;
@@ -11,11 +14,17 @@ export interface SentNotification {
   sentAt: string;
 }
 
-/** One notification per order outcome: its id is the order and the template. */
-export const notificationId = (orderId: string, template: NotificationTemplate) => `${orderId}#${template}`;
+/** The outcome a template tells the customer about: PAYMENT_FAILED and ORDER_CANCELLED are both the cancellation. */
+export const outcomeOf = (template: NotificationTemplate): Outcome => (template === 'ORDER_CONFIRMED' ? 'CONFIRMED' : 'CANCELLED');
+
+/**
+ * One notification per order outcome: its id is the order and the outcome (the claim key of the notifications table),
+ * so PaymentFailed and OrderCancelled(PAYMENT_FAILED) of one order name the same notification.
+ */
+export const notificationId = (orderId: string, outcome: Outcome) => `${orderId}#${outcome}`;
 
 export function notificationSentEvent(notification: SentNotification, cause: Cause): DomainEvent<'NotificationSent.v1'> {
-  const id = notificationId(notification.orderId, notification.template);
+  const id = notificationId(notification.orderId, outcomeOf(notification.template));
   return createEvent(
     'NotificationSent.v1',
     { ...notification, notificationId: id, channel: 'EMAIL' },

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { startPaymentsDb } from '../../test/dynalite';
+import { paymentIdFor, type PaymentRequest } from '../domain/payment';
+import { PaymentsTable } from './payments-table';
+
+let db: Awaited<ReturnType<typeof startPaymentsDb>>;
+let table: PaymentsTable;
+beforeAll(async () => {
+  db = await startPaymentsDb();
+  table = new PaymentsTable('payments', db.documents);
+});
+afterAll(() => db.close());
+
+const now = new Date('2026-11-23T12:00:00Z');
+function request(amount = 2598): PaymentRequest {
+  const orderId = randomUUID();
+  return {
+    orderId, paymentId: paymentIdFor(orderId), amount, currency: 'EUR', token: 'tok_visa', customer: { id: 'cust-42', email: 'ada@example.com' },
+    review: false, cause: { metadata: { id: randomUUID(), correlationId: orderId } },
+  };
+}
+const view = async (orderId: string) => {
+  const record = await table.get(orderId);
+  return { status: record?.status, captured: record?.captured, refunded: record?.refunded, cancelRequested: record?.cancelRequested };
+};
+
+// Each test plays one interleaving of the payment saga's steps and the refund saga's request, step by step.
+describe('PaymentsTable: the payment saga and the refund saga interleaved', () => {
+  it('no cancellation: AUTHORIZING → AUTHORIZED → CAPTURED; each step retried answers what it did', async () => {
+    const r = request();
+    expect(await table.begin(r, now)).toEqual({ outcome: 'PROCEED' });
+    expect(await table.begin(r, now)).toEqual({ outcome: 'PROCEED' });
+    expect(await table.markAuthorized(r.orderId)).toEqual({ cancelRequested: false });
+    expect(await table.markAuthorized(r.orderId)).toEqual({ cancelRequested: false });
+    expect(await table.commitCapture(r.orderId, now)).toBe('CAPTURED');
+    expect(await table.commitCapture(r.orderId, now)).toBe('CAPTURED');
+    expect(await view(r.orderId)).toEqual({ status: 'CAPTURED', captured: 2598, refunded: 0, cancelRequested: false });
+    expect(await table.begin(r, now)).toEqual({ outcome: 'SETTLED' });
+  });
+
+  it('cancelled before the payment began: a CANCELLED tombstone, and the payment never begins', async () => {
+    const r = request();
+    expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'ABSENT', captured: 0 });
+    expect(await table.begin(r, now)).toEqual({ outcome: 'CANCELLED' });
+    await table.markCancelled(r.orderId, 'CANCELLED');
+    expect(await view(r.orderId)).toEqual({ status: 'CANCELLED', captured: 0, refunded: 0, cancelRequested: true });
+    expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'CANCELLED', captured: 0 });
+  });
+
+  it('cancelled between begin and its retry: the retry stops the saga, and it ends CANCELLED', async () => {
+    const r = request();
+    await table.begin(r, now);
+    expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'AUTHORIZING', captured: 0 });
+    expect(await table.begin(r, now)).toEqual({ outcome: 'CANCELLED' });
+    await table.markCancelled(r.orderId, 'CANCELLED');
+    expect((await view(r.orderId)).status).toBe('CANCELLED');
+  });
+
+  it('cancelled while authorizing: markAuthorized reports it, and the saga voids instead of capturing (VOIDED)', async () => {
+    const r = request();
+    await table.begin(r, now);
+    await table.requestCancellation(r.orderId, now);
+    expect(await table.markAuthorized(r.orderId)).toEqual({ cancelRequested: true });
+    await table.markCancelled(r.orderId, 'VOIDED');
+    await table.markCancelled(r.orderId, 'VOIDED');
+    expect(await view(r.orderId)).toEqual({ status: 'VOIDED', captured: 0, refunded: 0, cancelRequested: true });
+  });
+
+  it('cancelled between capture and commit: commit answers CANCELLED, the payment saga refunds, once', async () => {
+    const r = request(5000);
+    await table.begin(r, now);
+    await table.markAuthorized(r.orderId);
+    expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'AUTHORIZED', captured: 0 });
+    expect(await table.commitCapture(r.orderId, now)).toBe('CANCELLED');
+    expect(await table.commitCapture(r.orderId, now)).toBe('CANCELLED');
+    await table.markRefunded(r.orderId, now);
+    await table.markRefunded(r.orderId, now);
+    expect(await view(r.orderId)).toEqual({ status: 'REFUNDED', captured: 5000, refunded: 5000, cancelRequested: true });
+  });
+
+  it('cancelled after commit: the refund saga finds CAPTURED and refunds; a second cancellation finds REFUNDED', async () => {
+    const r = request(4200);
+    await table.begin(r, now);
+    await table.markAuthorized(r.orderId);
+    await table.commitCapture(r.orderId, now);
+    expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'CAPTURED', captured: 4200 });
+    await table.markRefunded(r.orderId, now);
+    expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'REFUNDED', captured: 4200 });
+    expect(await view(r.orderId)).toEqual({ status: 'REFUNDED', captured: 4200, refunded: 4200, cancelRequested: true });
+  });
+
+  it('a failed payment records why, once, and can be neither captured nor refunded', async () => {
+    const r = request();
+    await table.begin(r, now);
+    await table.markFailed(r.orderId, 'DECLINED', 'PaymentDeclined: card declined', now);
+    await table.markFailed(r.orderId, 'DECLINED', 'PaymentDeclined: card declined', now);
+    expect(await table.get(r.orderId)).toMatchObject({ status: 'FAILED', failureReason: 'DECLINED', failureMessage: 'PaymentDeclined: card declined', captured: 0 });
+    await expect(table.commitCapture(r.orderId, now)).rejects.toThrow(`payment of order ${r.orderId} is FAILED, expected AUTHORIZED or CAPTURED or REFUNDED`);
+    await expect(table.markRefunded(r.orderId, now)).rejects.toThrow('is FAILED, expected REFUNDED');
+    expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'FAILED', captured: 0 });
+  });
+});

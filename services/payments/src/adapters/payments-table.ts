@@ -1,0 +1,186 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PaymentFailureReason, PaymentRecord, PaymentRequest, PaymentStatus } from '../domain/payment';
+import { dynamodb, env, isConditionFailed } from './aws';
+
+/** What the refund saga found when it asked for cancellation: ABSENT when the payment had not begun. */
+export interface CancellationRequested {
+  previousStatus: PaymentStatus | 'ABSENT';
+  captured: number;
+}
+
+export type BeginOutcome = 'PROCEED' | 'CANCELLED' | 'SETTLED';
+export type CommitOutcome = 'CAPTURED' | 'CANCELLED';
+
+/**
+ * The payments table. Every state change is ONE conditional UpdateItem on the order's row (dynalite, and so the local
+ * stack, has no transactions). A step the saga retries after its write succeeded finds its condition false: it then
+ * reads the row and answers what the first attempt did (the read changes nothing).
+ */
+export class PaymentsTable {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: Pick<DynamoDBDocumentClient, 'send'> = dynamodb(),
+  ) {}
+
+  static fromEnv(): PaymentsTable {
+    return new PaymentsTable(env('PAYMENTS_TABLE'));
+  }
+
+  async get(orderId: string): Promise<PaymentRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
+    return Item as PaymentRecord | undefined;
+  }
+
+  /**
+   * Creates the row (AUTHORIZING). A row that exists already is this saga's own (a retried step: go on unless the
+   * order was cancelled since), a tombstone the refund saga left (the order was cancelled first: CANCELLED), or a
+   * payment that was settled before (SETTLED: nothing to do).
+   */
+  async begin(request: PaymentRequest, now: Date): Promise<{ outcome: BeginOutcome }> {
+    try {
+      const { Attributes } = await this.update({
+        Key: { orderId: request.orderId },
+        UpdateExpression:
+          'SET #status = if_not_exists(#status, :authorizing), paymentId = :paymentId, amount = :amount, currency = :currency, ' +
+          'customerId = :customerId, customerEmail = :customerEmail, captured = :zero, refunded = :zero, ' +
+          'cancelRequested = if_not_exists(cancelRequested, :false), createdAt = if_not_exists(createdAt, :now)',
+        ConditionExpression: 'attribute_not_exists(orderId) OR #status = :authorizing',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':authorizing': 'AUTHORIZING', ':paymentId': request.paymentId, ':amount': request.amount, ':currency': request.currency,
+          ':customerId': request.customer.id, ':customerEmail': request.customer.email, ':zero': 0, ':false': false, ':now': now.toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+      return { outcome: Attributes?.cancelRequested === true ? 'CANCELLED' : 'PROCEED' };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const record = await this.get(request.orderId);
+      return { outcome: record?.status === 'CANCELLED' ? 'CANCELLED' : 'SETTLED' };
+    }
+  }
+
+  /** AUTHORIZING → AUTHORIZED; answers whether the order was cancelled meanwhile (then the saga voids, never captures). */
+  async markAuthorized(orderId: string): Promise<{ cancelRequested: boolean }> {
+    try {
+      const { Attributes } = await this.update({
+        Key: { orderId },
+        UpdateExpression: 'SET #status = :authorized',
+        ConditionExpression: '#status = :authorizing',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':authorized': 'AUTHORIZED', ':authorizing': 'AUTHORIZING' },
+        ReturnValues: 'ALL_NEW',
+      });
+      return { cancelRequested: Attributes?.cancelRequested === true };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const record = await this.require(orderId, ['AUTHORIZED']);
+      return { cancelRequested: record.cancelRequested };
+    }
+  }
+
+  /** AUTHORIZED → CAPTURED, unless the order was cancelled meanwhile: then CANCELLED and the saga refunds. */
+  async commitCapture(orderId: string, now: Date): Promise<CommitOutcome> {
+    try {
+      await this.update({
+        Key: { orderId },
+        UpdateExpression: 'SET #status = :captured, captured = amount, capturedAt = :now',
+        ConditionExpression: '#status = :authorized AND cancelRequested <> :true',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':captured': 'CAPTURED', ':authorized': 'AUTHORIZED', ':true': true, ':now': now.toISOString() },
+      });
+      return 'CAPTURED';
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const record = await this.require(orderId, ['AUTHORIZED', 'CAPTURED', 'REFUNDED']);
+      // Still AUTHORIZED: the cancellation came first. CAPTURED / REFUNDED: an earlier attempt of this step committed.
+      return record.status === 'AUTHORIZED' ? 'CANCELLED' : 'CAPTURED';
+    }
+  }
+
+  /**
+   * → REFUNDED, refunded = captured = amount: from CAPTURED (the refund saga), or from AUTHORIZED when the order was
+   * cancelled before commit (the payment saga captured, then refunded). Never twice: the second finds REFUNDED.
+   */
+  async markRefunded(orderId: string, now: Date): Promise<void> {
+    try {
+      await this.update({
+        Key: { orderId },
+        UpdateExpression: 'SET #status = :refunded, captured = amount, refunded = amount, refundedAt = :now',
+        ConditionExpression: '#status = :captured OR (#status = :authorized AND cancelRequested = :true)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':captured': 'CAPTURED', ':authorized': 'AUTHORIZED', ':true': true, ':now': now.toISOString() },
+      });
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      await this.require(orderId, ['REFUNDED']);
+    }
+  }
+
+  /** AUTHORIZING / AUTHORIZED → FAILED with why (any authorization was voided before). */
+  async markFailed(orderId: string, reason: PaymentFailureReason, message: string, now: Date): Promise<void> {
+    try {
+      await this.update({
+        Key: { orderId },
+        UpdateExpression: 'SET #status = :failed, failureReason = :reason, failureMessage = :message, failedAt = :now',
+        ConditionExpression: '#status IN (:authorizing, :authorized)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'FAILED', ':reason': reason, ':message': message, ':authorizing': 'AUTHORIZING', ':authorized': 'AUTHORIZED', ':now': now.toISOString() },
+      });
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      await this.require(orderId, ['FAILED']);
+    }
+  }
+
+  /**
+   * The order was cancelled before capture: AUTHORIZING → CANCELLED (nothing was authorized) or AUTHORIZED → VOIDED
+   * (the authorization was released). A tombstone is CANCELLED already.
+   */
+  async markCancelled(orderId: string, status: 'CANCELLED' | 'VOIDED'): Promise<void> {
+    const from = status === 'CANCELLED' ? 'AUTHORIZING' : 'AUTHORIZED';
+    try {
+      await this.update({
+        Key: { orderId },
+        UpdateExpression: 'SET #status = :to',
+        ConditionExpression: '#status = :from AND cancelRequested = :true',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': status, ':from': from, ':true': true },
+      });
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      await this.require(orderId, [status]);
+    }
+  }
+
+  /**
+   * The refund saga's first step: sets cancelRequested (creating a CANCELLED tombstone when the payment has not begun,
+   * so that it never will) and answers the row as it was, which decides who gives the money back.
+   */
+  async requestCancellation(orderId: string, now: Date): Promise<CancellationRequested> {
+    const { Attributes } = await this.update({
+      Key: { orderId },
+      UpdateExpression:
+        'SET cancelRequested = :true, cancelRequestedAt = if_not_exists(cancelRequestedAt, :now), #status = if_not_exists(#status, :cancelled), ' +
+        'captured = if_not_exists(captured, :zero), refunded = if_not_exists(refunded, :zero)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':true': true, ':now': now.toISOString(), ':cancelled': 'CANCELLED', ':zero': 0 },
+      ReturnValues: 'ALL_OLD',
+    });
+    const old = Attributes as PaymentRecord | undefined;
+    return { previousStatus: old?.status ?? 'ABSENT', captured: old?.captured ?? 0 };
+  }
+
+  private update(input: Omit<UpdateCommandInput, 'TableName'>) {
+    return this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+  }
+
+  /** The row after a false condition: it must be in one of `expected` (an earlier attempt's result), else the saga is lost. */
+  private async require(orderId: string, expected: PaymentStatus[]): Promise<PaymentRecord> {
+    const record = await this.get(orderId);
+    if (!record || !expected.includes(record.status)) {
+      throw new Error(`payment of order ${orderId} is ${record?.status ?? 'absent'}, expected ${expected.join(' or ')}`);
+    }
+    return record;
+  }
+}

@@ -1,0 +1,22 @@
+import { createEventHandler } from '@shop/events';
+import { env } from '../../adapters/aws';
+import { startSaga } from '../../adapters/saga-starter';
+import { refundExecutionName, refundRequestFrom } from '../../domain/payment';
+import type { StartEffects } from './payment-consumer';
+
+const defaultEffects = (): StartEffects => ({ startSaga, stateMachineArn: () => env('REFUND_STATE_MACHINE_ARN') });
+
+/** Starts the refund saga of the cancelled order (execution `refund-<orderId>`). */
+export function createHandler(effects: () => StartEffects = defaultEffects) {
+  return createEventHandler({
+    name: 'payments.order-cancelled',
+    accepts: ['OrderCancelled.v1'],
+    handle: async (event) => {
+      const request = refundRequestFrom(event.detail);
+      const { startSaga: start, stateMachineArn } = effects();
+      return start(stateMachineArn(), refundExecutionName(request.orderId), request);
+    },
+  });
+}
+
+export const handler = createHandler();

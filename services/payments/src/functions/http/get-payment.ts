@@ -1,0 +1,26 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { PaymentsTable } from '../../adapters/payments-table';
+import { paymentView } from '../../domain/payment';
+
+const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** GET /payments/{orderId} → 200 {orderId, status, captured, refunded} (minor units), 400 on a malformed id, 404. */
+export function createHandler(payments: () => Pick<PaymentsTable, 'get'> = PaymentsTable.fromEnv) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const orderId = event.pathParameters?.orderId ?? '';
+    if (!ORDER_ID.test(orderId)) {
+      return json(400, { message: 'invalid request', errors: [{ field: 'orderId', message: 'must be an order id (a lower-case UUID)' }] });
+    }
+    const record = await payments().get(orderId);
+    if (!record) return json(404, { message: `no payment for order ${orderId}` });
+    return json(200, paymentView(record));
+  };
+}
+
+export const handler = createHandler();

@@ -1,0 +1,32 @@
+import { SimulatedProvider } from '../../adapters/simulated-provider';
+import { reviewForFraud } from '../../domain/fraud';
+import type { PaymentProvider } from '../../domain/provider';
+
+/**
+ * The saga steps that call the payment provider (and the fraud review). Their errors are named (PaymentDeclined,
+ * ProviderUnavailable, InvalidPaymentState, FraudRejected) so the state machine's Retry / Catch can tell them apart.
+ */
+const defaultProvider = (): PaymentProvider => SimulatedProvider.fromEnv();
+
+export const createAuthorize = (provider: () => PaymentProvider = defaultProvider) =>
+  (input: { orderId: string; paymentId: string; token: string; amount: number; currency: string }) => provider().authorize(input);
+
+export const createCapture = (provider: () => PaymentProvider = defaultProvider) => async (input: { orderId: string; amount: number }) => {
+  await provider().capture(input);
+  return { captured: input.amount };
+};
+
+export const createVoid = (provider: () => PaymentProvider = defaultProvider) => (input: { orderId: string }) => provider().void(input);
+
+export const createRefund = (provider: () => PaymentProvider = defaultProvider) => async (input: { orderId: string; amount: number }) => {
+  await provider().refund(input);
+  return { refunded: input.amount };
+};
+
+export const authorize = createAuthorize();
+export const capture = createCapture();
+export const voidAuthorization = createVoid();
+export const refund = createRefund();
+
+/** High-value orders only: throws FraudRejected, which the saga catches. */
+export const fraudReview = async (input: { orderId: string; token: string; amount: number; currency: string }) => reviewForFraud(input);

@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * One client of each kind per process (reused across warm invocations), created at first use inside a handler:
+ * locally, functions share a process and see their environment (AWS_ENDPOINT_URL...) only while they run.
+ */
+let documentClient: DynamoDBDocumentClient | undefined;
+let sfnClient: SFNClient | undefined;
+let eventBridgeClient: EventBridgeClient | undefined;
+
+export const dynamoDocuments = () =>
+  (documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
+export const stepFunctions = () => (sfnClient ??= new SFNClient({}));
+export const eventBridge = () => (eventBridgeClient ??= new EventBridgeClient({}));
+
+/** Configuration is read per invocation (see above); a missing variable is a deployment error, named. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}

@@ -1,0 +1,65 @@
+import { MAX_ITEMS, parsePlaceOrder } from './place-order-request';
+
+const valid = {
+  customerId: 'cust-1',
+  customerEmail: 'ada@example.com',
+  currency: 'EUR',
+  items: [
+    { sku: 'SKU-1', quantity: 2, unitPrice: 1299 },
+    { sku: 'sku_2', quantity: 1, unitPrice: 1 },
+  ],
+  paymentToken: 'tok_visa',
+};
+const fields = (body: unknown) => {
+  const parsed = parsePlaceOrder(typeof body === 'string' ? body : JSON.stringify(body));
+  return parsed.ok ? [] : parsed.errors.map((e) => e.field).sort();
+};
+
+describe('parsePlaceOrder', () => {
+  it('accepts a valid order', () => {
+    expect(parsePlaceOrder(JSON.stringify(valid))).toEqual({ ok: true, value: valid });
+  });
+
+  it('names every missing field', () => {
+    expect(fields({})).toEqual(['currency', 'customerEmail', 'customerId', 'items', 'paymentToken']);
+  });
+
+  it('names each bad item field by its index', () => {
+    const items = [
+      { sku: 'SKU-1', quantity: 1, unitPrice: 100 },
+      { sku: 'SKU-2', quantity: -1, unitPrice: 0 },
+      { sku: '-leading-dash', quantity: 1.5, unitPrice: '3' },
+      { quantity: 1, unitPrice: 1 },
+    ];
+    expect(fields({ ...valid, items })).toEqual(['items[1].quantity', 'items[1].unitPrice', 'items[2].quantity', 'items[2].sku', 'items[2].unitPrice', 'items[3].sku']);
+  });
+
+  it('checks the e-mail, the currency pattern and that the currency is an ISO 4217 code', () => {
+    expect(fields({ ...valid, customerEmail: 'nope', currency: 'eur' })).toEqual(['currency', 'customerEmail']);
+    expect(parsePlaceOrder(JSON.stringify({ ...valid, currency: 'ABC' }))).toEqual({ ok: false, errors: [{ field: 'currency', message: 'is not an ISO 4217 currency code' }] });
+    expect(fields({ ...valid, currency: 'JPY' })).toEqual([]);
+  });
+
+  it('takes 1 to 100 items', () => {
+    expect(fields({ ...valid, items: [] })).toEqual(['items']);
+    const many = Array.from({ length: MAX_ITEMS + 1 }, (_, i) => ({ sku: `S${i}`, quantity: 1, unitPrice: 1 }));
+    expect(fields({ ...valid, items: many })).toEqual(['items']);
+    expect(fields({ ...valid, items: many.slice(0, MAX_ITEMS) })).toEqual([]);
+  });
+
+  it('refuses unknown fields, so that a misspelt one is not silently ignored', () => {
+    expect(fields({ ...valid, paymentTokn: 'x' })).toEqual(['paymentTokn']);
+    expect(fields({ ...valid, items: [{ sku: 'A', quantity: 1, unitPrice: 1, qty: 2 }] })).toEqual(['items[0].qty']);
+  });
+
+  it('refuses a total beyond exact integer arithmetic', () => {
+    const huge = { sku: 'A', quantity: 2, unitPrice: Number.MAX_SAFE_INTEGER };
+    expect(fields({ ...valid, items: [huge] })).toEqual(['items']);
+  });
+
+  it('refuses a body that is not a JSON object', () => {
+    expect(fields('{"customerId":')).toEqual(['body']);
+    expect(parsePlaceOrder(undefined)).toEqual({ ok: false, errors: [{ field: 'body', message: 'must be a JSON object' }] });
+    expect(fields('[1,2]')).toEqual(['body']);
+  });
+});

@@ -1,0 +1,72 @@
+import { createAjv, describeErrors } from '@shop/events';
+import type { NewOrder } from './order';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+export const MAX_ITEMS = 100;
+
+/**
+ * The `POST /orders` body. Every bound is at least as strict as the OrderPlaced v1 / v2 schemas, so that an accepted
+ * order can always be published. Unknown fields are refused: a misspelt field must not be silently ignored.
+ */
+const schema = {
+  type: 'object',
+  required: ['customerId', 'customerEmail', 'currency', 'items', 'paymentToken'],
+  additionalProperties: false,
+  properties: {
+    customerId: { type: 'string', minLength: 1, maxLength: 128 },
+    customerEmail: { type: 'string', format: 'email', maxLength: 254 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    paymentToken: { type: 'string', minLength: 1, maxLength: 128 },
+    items: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_ITEMS,
+      items: {
+        type: 'object',
+        required: ['sku', 'quantity', 'unitPrice'],
+        additionalProperties: false,
+        properties: {
+          sku: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+          quantity: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+          // Integer minor units of the currency.
+          unitPrice: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+        },
+      },
+    },
+  },
+};
+
+let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
+
+/** The ISO 4217 codes the runtime knows (its ICU data): `^[A-Z]{3}$` alone would accept "ABC". */
+let currencies: Set<string> | undefined;
+const isIsoCurrency = (code: string) => (currencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
+
+/** `items[1].quantity` rather than the validator's `detail.items[1].quantity`. */
+const fieldOf = (path: string) => path.replace(/^detail\.?/, '') || 'body';
+
+/** Parses and validates the request body, naming every offending field. */
+export function parsePlaceOrder(body: string | undefined): Parsed<NewOrder> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? '');
+  } catch {
+    return { ok: false, errors: [{ field: 'body', message: 'must be a JSON object' }] };
+  }
+  validate ??= createAjv().compile(schema);
+  const errors: FieldError[] = validate(parsed) ? [] : describeErrors(validate.errors).map((v) => ({ field: fieldOf(v.path), message: v.message }));
+  const request = parsed as Partial<NewOrder> | null;
+  if (typeof request?.currency === 'string' && /^[A-Z]{3}$/.test(request.currency) && !isIsoCurrency(request.currency)) {
+    errors.push({ field: 'currency', message: 'is not an ISO 4217 currency code' });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const total = request!.items!.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+  if (!Number.isSafeInteger(total)) return { ok: false, errors: [{ field: 'items', message: 'the order total is too large' }] };
+  return { ok: true, value: request as NewOrder };
+}

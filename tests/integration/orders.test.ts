@@ -1,0 +1,434 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { EventPublisher, type DomainEvent } from '@shop/events';
+import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
+import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
+import { SERVICES_DIR } from '../../scripts/package-services';
+import { inventoryReservationFailedEvent, inventoryReservedEvent } from '../../services/inventory/src/domain/events';
+import { paymentCompletedEvent, paymentFailedEvent } from '../../services/payments/src/domain/events';
+import type { Payment } from '../../services/payments/src/domain/payment';
+
+/**
+ * The orders service as packaged (`sls package`), loaded into the emulator with the bus. It is driven through its
+ * HTTP handlers (invoked with API Gateway HTTP API events: the emulator has no API Gateway) and through payment and
+ * inventory events PUT on the bus, built with those services' own builders. Tests assert end states: the order via
+ * GET, the events orders put on the bus (a test rule → SQS), the saga's execution, the poison queue.
+ */
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const BUS = 'shop-dev';
+let local: LocalCloud;
+let orders: LoadedStack;
+let events: EventBridgeClient;
+let publisher: EventPublisher;
+let sqs: SQSClient;
+let sfn: SFNClient;
+let db: DynamoDBDocumentClient;
+let captureUrl: string;
+/** Every orders event seen on the bus so far (the capture queue is drained into it). */
+const captured: Array<{ 'detail-type': string; detail: any }> = [];
+
+const fn = (name: string) => `shop-orders-dev-${name}`;
+const sagaArn = () => `arn:aws:states:us-east-1:${local.cloud.accountId}:stateMachine:shop-orders-dev-order`;
+const executionArn = (orderId: string) => `arn:aws:states:us-east-1:${local.cloud.accountId}:execution:shop-orders-dev-order:${orderId}`;
+
+/**
+ * How long the saga waits for outcomes is a stage parameter (outcomeTimeoutSeconds → OUTCOME_TIMEOUT_SECONDS of
+ * placeOrder, which puts it in the saga's input). At timeScale 0.001 the packaged 300 s are 0.3 s: most tests set
+ * it far beyond their run, as `aws lambda update-function-configuration` would (the emulator serves no such API, so
+ * the function is registered again with the new environment); the timeout test sets the packaged value back.
+ */
+function setOutcomeTimeout(seconds: number): void {
+  const placeOrder = local.lambda.getFunction(fn('placeOrder'));
+  local.lambda.registerFunction({ ...placeOrder, environment: { ...placeOrder.environment, OUTCOME_TIMEOUT_SECONDS: String(seconds) } });
+}
+/** OUTCOME_TIMEOUT_SECONDS as packaged. */
+let packagedTimeout = '';
+
+beforeAll(async () => {
+  // The functions' Powertools loggers (info per outcome and wait) would bury jest's report; warnings still show.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  const config = { endpoint: local.url, region: 'us-east-1', credentials };
+  const stacks = await loadSystem(
+    ['event-bus', 'orders'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId },
+  );
+  orders = stacks.find((s) => s.stackName === 'shop-orders-dev')!;
+  packagedTimeout = local.lambda.getFunction(fn('placeOrder')).environment.OUTCOME_TIMEOUT_SECONDS!;
+  setOutcomeTimeout(1_000_000);
+  events = new EventBridgeClient(config);
+  publisher = new EventPublisher({ eventBusName: BUS, client: events });
+  sqs = new SQSClient(config);
+  sfn = new SFNClient(config);
+  db = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+
+  captureUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'orders-test-capture' }))).QueueUrl!;
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: captureUrl, AttributeNames: ['QueueArn'] }));
+  await events.send(new PutRuleCommand({ Name: 'orders-test-capture', EventBusName: BUS, EventPattern: JSON.stringify({ source: ['shop.orders'] }) }));
+  await events.send(new PutTargetsCommand({ Rule: 'orders-test-capture', EventBusName: BUS, Targets: [{ Id: 'capture', Arn: Attributes!.QueueArn! }] }));
+});
+
+afterAll(async () => {
+  for (const client of [events, sqs, sfn, db]) client?.destroy();
+  await local?.stop();
+});
+
+// ---- helpers ---------------------------------------------------------------------------------------------------
+
+interface HttpResult {
+  statusCode: number;
+  body: any;
+}
+
+/** Invokes an HTTP handler with an API Gateway HTTP API (payload 2.0) event: header names arrive lower-cased. */
+async function http(method: 'POST' | 'GET', route: string, options: { body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string> } = {}): Promise<HttpResult> {
+  const rawPath = route.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters?.[name] ?? '');
+  const event = {
+    version: '2.0',
+    routeKey: `${method} ${route}`,
+    rawPath,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) },
+    pathParameters: options.pathParameters,
+    requestContext: { http: { method, path: rawPath }, routeKey: `${method} ${route}`, stage: '$default' },
+    body: options.body,
+    isBase64Encoded: false,
+  };
+  const result = await local.lambda.invoke(fn(method === 'POST' ? 'placeOrder' : 'getOrder'), JSON.stringify(event));
+  const response = JSON.parse(result.payload);
+  if (result.functionError) throw new Error(`${method} ${rawPath} failed: ${result.payload}`);
+  return { statusCode: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
+}
+
+let customerSeq = 0;
+function orderBody(overrides: Record<string, unknown> = {}) {
+  return {
+    customerId: `cust-${++customerSeq}-${randomUUID().slice(0, 8)}`,
+    customerEmail: 'ada@example.com',
+    currency: 'EUR',
+    items: [
+      { sku: 'SKU-1', quantity: 2, unitPrice: 1299 },
+      { sku: 'SKU-2', quantity: 1, unitPrice: 500 },
+    ],
+    paymentToken: 'tok_visa',
+    ...overrides,
+  };
+}
+
+async function place(body: object = orderBody(), headers: Record<string, string> = {}): Promise<string> {
+  const response = await http('POST', '/orders', { body: JSON.stringify(body), headers });
+  expect(response).toEqual({ statusCode: 202, body: { orderId: expect.any(String), status: 'PENDING' } });
+  return response.body.orderId;
+}
+
+const getOrder = (orderId: string) => http('GET', '/orders/{orderId}', { pathParameters: { orderId } });
+
+/** Waits until nothing is in flight: bus deliveries (with retries) and asynchronous invokes (with Lambda's retries). */
+async function quiet(): Promise<void> {
+  await local.events.drain();
+  await local.lambda.asyncSettled();
+  await local.events.drain();
+}
+
+/** Polls the order's saga until it has ended, then lets what it published be delivered. */
+async function sagaEnd(orderId: string): Promise<string> {
+  for (;;) {
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(orderId) }));
+    if (status !== 'RUNNING') {
+      await quiet();
+      return status!;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Polls until the saga waits for both outcomes (both task tokens stored: registerWait ran for each). */
+async function sagaWaiting(orderId: string): Promise<void> {
+  for (;;) {
+    const history = await sagaHistory(orderId);
+    if (history.filter((e) => e.type === 'TaskSubmitted').length >= 2) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function sagaHistory(orderId: string): Promise<HistoryEvent[]> {
+  return (await sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArn(orderId), maxResults: 1000 }))).events ?? [];
+}
+
+/** The states the saga entered, in order (Parallel branches interleave). */
+async function sagaSteps(orderId: string): Promise<string[]> {
+  return (await sagaHistory(orderId)).filter((e) => e.stateEnteredEventDetails).map((e) => e.stateEnteredEventDetails!.name!);
+}
+
+/** The orders events of one order seen on the bus so far. */
+async function eventsOf(orderId: string): Promise<Array<{ 'detail-type': string; detail: any }>> {
+  for (;;) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: captureUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) break;
+    for (const m of Messages) {
+      captured.push(JSON.parse(m.Body!));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: captureUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+  }
+  return captured.filter((e) => e.detail.data.orderId === orderId);
+}
+const typesOf = async (orderId: string) => (await eventsOf(orderId)).map((e) => e['detail-type']).sort();
+
+async function storedOrdersOf(customerId: string): Promise<unknown[]> {
+  const { Items = [] } = await db.send(new ScanCommand({ TableName: 'shop-orders-dev-orders', FilterExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': customerId } }));
+  return Items;
+}
+
+async function executionCount(): Promise<number> {
+  return (await sfn.send(new ListExecutionsCommand({ stateMachineArn: sagaArn(), maxResults: 1000 }))).executions!.length;
+}
+
+async function receiveAll(queueUrl: string): Promise<any[]> {
+  const bodies: any[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((m) => JSON.parse(m.Body!)));
+  }
+}
+
+// The outcome events, built by the producing services' own builders.
+const cause = (orderId: string) => ({ metadata: { id: randomUUID(), correlationId: orderId } });
+function payment(orderId: string): Payment {
+  return { orderId, paymentId: `pay-${orderId}`, customerId: 'cust', customerEmail: 'ada@example.com', currency: 'EUR', amount: 3098, captured: 3098, refunded: 0, status: 'CAPTURED' };
+}
+const paid = (orderId: string) => paymentCompletedEvent(payment(orderId), cause(orderId), new Date());
+const declined = (orderId: string) => paymentFailedEvent(payment(orderId), 'DECLINED', 'card declined by issuer', cause(orderId), new Date());
+const reserved = (orderId: string) => inventoryReservedEvent(orderId, [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }], cause(orderId), new Date());
+const outOfStock = (orderId: string) => inventoryReservationFailedEvent(orderId, 'OUT_OF_STOCK', [{ sku: 'SKU-1', requested: 2, available: 1 }], cause(orderId), new Date());
+const put = (...list: DomainEvent[]) => publisher.publish(list);
+
+// ---- tests -----------------------------------------------------------------------------------------------------
+
+describe('POST /orders and GET /orders/{orderId}', () => {
+  it('places a PENDING order, starts its saga and puts OrderPlaced v2 AND v1 on the bus (migration window open)', async () => {
+    const body = orderBody();
+    const orderId = await place(body);
+    await sagaWaiting(orderId);
+    await quiet();
+
+    const shown = await getOrder(orderId);
+    expect(shown).toEqual({
+      statusCode: 200,
+      body: {
+        orderId, status: 'PENDING', total: 3098, currency: 'EUR', customerId: body.customerId, items: body.items,
+        createdAt: expect.any(String), updatedAt: expect.any(String),
+      },
+    });
+    const placed = await eventsOf(orderId);
+    expect(placed.map((e) => e['detail-type']).sort()).toEqual(['OrderPlaced.v1', 'OrderPlaced.v2']);
+    const v2 = placed.find((e) => e['detail-type'] === 'OrderPlaced.v2')!.detail;
+    const v1 = placed.find((e) => e['detail-type'] === 'OrderPlaced.v1')!.detail;
+    expect(v2.data).toMatchObject({ orderId, total: { amount: 3098, currency: 'EUR' }, customer: { id: body.customerId, email: 'ada@example.com' }, paymentMethod: { token: 'tok_visa' } });
+    expect(v1.data).toMatchObject({ orderId, total: 30.98, currency: 'EUR', customerId: body.customerId });
+    expect(v1.metadata.id).not.toBe(v2.metadata.id);
+    expect(JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(orderId) }))).input!)).toEqual({ orderId, outcomeTimeoutSeconds: 1_000_000 });
+  });
+
+  it('answers 404 for an unknown order and 400 for a malformed id', async () => {
+    expect(await getOrder(randomUUID())).toEqual({ statusCode: 404, body: { message: expect.stringContaining('no order') } });
+    expect((await getOrder('not-an-id')).statusCode).toBe(400);
+  });
+
+  it.each([
+    ['missing fields', orderBody({ customerEmail: undefined, items: undefined }), ['customerEmail', 'items']],
+    ['a negative quantity and a zero price', orderBody({ items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }, { sku: 'SKU-2', quantity: -1, unitPrice: 0 }] }), ['items[1].quantity', 'items[1].unitPrice']],
+    ['a bad e-mail, currency and sku', orderBody({ customerEmail: 'not-an-email', currency: 'euro', items: [{ sku: '-bad', quantity: 1, unitPrice: 1 }] }), ['customerEmail', 'currency', 'items[0].sku']],
+  ])('refuses %s with 400 naming every bad field, storing and publishing nothing', async (_, body, fields) => {
+    const before = await executionCount();
+    const response = await http('POST', '/orders', { body: JSON.stringify(body) });
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([...fields].sort());
+    expect(response.body.message).toEqual(expect.stringContaining(fields[0]!));
+    await quiet();
+    expect(await storedOrdersOf(body.customerId)).toEqual([]);
+    expect(await executionCount()).toBe(before);
+    await eventsOf('');
+    expect(captured.filter((e) => e.detail.data.customerId === body.customerId || e.detail.data.customer?.id === body.customerId)).toEqual([]);
+  });
+
+  it('refuses a body that is not JSON with 400 on the body', async () => {
+    const before = await executionCount();
+    const response = await http('POST', '/orders', { body: '{"customerId": "c1", ' });
+    expect(response).toEqual({ statusCode: 400, body: { message: expect.any(String), errors: [{ field: 'body', message: 'must be a JSON object' }] } });
+    expect(await executionCount()).toBe(before);
+  });
+});
+
+describe('the order saga', () => {
+  it('confirms the order when payment and inventory both succeed, and publishes OrderConfirmed', async () => {
+    const orderId = await place();
+    await sagaWaiting(orderId);
+    await put(paid(orderId), reserved(orderId));
+
+    expect(await sagaEnd(orderId)).toBe('SUCCEEDED');
+    expect((await getOrder(orderId)).body).toMatchObject({ orderId, status: 'CONFIRMED' });
+    expect(await typesOf(orderId)).toEqual(['OrderConfirmed.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+    const confirmed = (await eventsOf(orderId)).find((e) => e['detail-type'] === 'OrderConfirmed.v1')!.detail;
+    expect(confirmed.data).toMatchObject({ orderId, total: { amount: 3098, currency: 'EUR' } });
+    expect(await sagaSteps(orderId)).toEqual(expect.arrayContaining(['PublishOrderPlaced', 'AwaitOutcomes', 'WaitForPayment', 'WaitForInventory', 'Confirm', 'PublishOrderConfirmed', 'Confirmed']));
+  });
+
+  it('cancels with PAYMENT_FAILED and the payment detail when the payment fails, and publishes OrderCancelled', async () => {
+    const orderId = await place();
+    await sagaWaiting(orderId);
+    await put(declined(orderId));
+
+    expect(await sagaEnd(orderId)).toBe('FAILED');
+    expect((await getOrder(orderId)).body).toMatchObject({ orderId, status: 'CANCELLED', reason: 'PAYMENT_FAILED', reasonDetail: 'DECLINED: card declined by issuer' });
+    expect(await typesOf(orderId)).toEqual(['OrderCancelled.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+    const cancelled = (await eventsOf(orderId)).find((e) => e['detail-type'] === 'OrderCancelled.v1')!.detail;
+    expect(cancelled.data).toMatchObject({ orderId, reason: 'PAYMENT_FAILED', detail: 'DECLINED: card declined by issuer' });
+    expect(await sagaSteps(orderId)).toEqual(expect.arrayContaining(['PaymentFailed', 'Cancel', 'PublishOrderCancelled', 'Cancelled']));
+  });
+
+  it('cancels with OUT_OF_STOCK, naming the short sku, when the reservation fails (even after the payment succeeded)', async () => {
+    const orderId = await place();
+    await sagaWaiting(orderId);
+    await put(paid(orderId));
+    await quiet();
+    await put(outOfStock(orderId));
+
+    expect(await sagaEnd(orderId)).toBe('FAILED');
+    expect((await getOrder(orderId)).body).toMatchObject({ status: 'CANCELLED', reason: 'OUT_OF_STOCK', reasonDetail: 'OUT_OF_STOCK: SKU-1 (requested 2, available 1)' });
+    expect(await typesOf(orderId)).toEqual(['OrderCancelled.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+  });
+
+  // Which of the outcome consumer and registerWait writes second is up to the scheduler here (both orders are pinned
+  // down in the unit tests of the two handlers); whichever it is answers the wait, so the end state must not depend on it.
+  it('confirms when the outcomes are put on the bus straight after POST, before or while the saga registers its waits', async () => {
+    const orderId = await place();
+    await put(paid(orderId), reserved(orderId));
+
+    expect(await sagaEnd(orderId)).toBe('SUCCEEDED');
+    expect((await getOrder(orderId)).body.status).toBe('CONFIRMED');
+    expect(await typesOf(orderId)).toEqual(['OrderConfirmed.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+  });
+
+  it('confirms when the consumer records both outcomes first (invoked directly, straight after POST)', async () => {
+    const orderId = await place();
+    const consume = (event: DomainEvent) =>
+      local.lambda.invoke(fn('onOutcome'), JSON.stringify({ version: '0', id: randomUUID(), 'detail-type': event.detailType, source: event.source, account: local.cloud.accountId, time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: event.detail }));
+    const results = await Promise.all([consume(paid(orderId)), consume(reserved(orderId))]);
+    expect(results.map((r) => r.functionError)).toEqual([undefined, undefined]);
+
+    expect(await sagaEnd(orderId)).toBe('SUCCEEDED');
+    expect((await getOrder(orderId)).body.status).toBe('CONFIRMED');
+    expect(await typesOf(orderId)).toEqual(['OrderConfirmed.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+  });
+
+  it('publishes one OrderConfirmed when every outcome is delivered twice', async () => {
+    const orderId = await place();
+    await sagaWaiting(orderId);
+    const payment = paid(orderId);
+    const inventory = reserved(orderId);
+    // The same events twice (a producer retry), plus a fresh copy with another cause (another put of the same outcome).
+    await put(payment, inventory, payment, inventory);
+    await put(paid(orderId), reserved(orderId));
+
+    expect(await sagaEnd(orderId)).toBe('SUCCEEDED');
+    await put(payment, inventory);
+    await quiet();
+    expect(await typesOf(orderId)).toEqual(['OrderConfirmed.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+    expect((await getOrder(orderId)).body.status).toBe('CONFIRMED');
+  });
+
+  it('records an outcome that arrives after the order was cancelled, and changes nothing', async () => {
+    const orderId = await place();
+    await sagaWaiting(orderId);
+    await put(declined(orderId));
+    expect(await sagaEnd(orderId)).toBe('FAILED');
+    await put(reserved(orderId));
+    await quiet();
+
+    expect((await getOrder(orderId)).body).toMatchObject({ status: 'CANCELLED', reason: 'PAYMENT_FAILED' });
+    expect(await typesOf(orderId)).toEqual(['OrderCancelled.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+    const [stored] = (await storedOrdersOf((await getOrder(orderId)).body.customerId)) as any[];
+    expect(stored.outcomes).toMatchObject({ payment: { status: 'FAILED' }, inventory: { status: 'SUCCEEDED' } });
+  });
+
+  it('cancels with TIMEOUT when the outcomes do not come in time (the packaged 300 s, scaled by the emulator)', async () => {
+    setOutcomeTimeout(Number(packagedTimeout));
+    let orderId: string;
+    try {
+      orderId = await place();
+    } finally {
+      setOutcomeTimeout(1_000_000);
+    }
+    await put(paid(orderId));
+
+    expect(await sagaEnd(orderId)).toBe('FAILED');
+    expect((await getOrder(orderId)).body).toMatchObject({ status: 'CANCELLED', reason: 'TIMEOUT', reasonDetail: 'no inventory outcome in time' });
+    expect(await typesOf(orderId)).toEqual(['OrderCancelled.v1', 'OrderPlaced.v1', 'OrderPlaced.v2']);
+    expect(await sagaSteps(orderId)).toEqual(expect.arrayContaining(['TimedOut', 'Cancel', 'PublishOrderCancelled', 'Cancelled']));
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('answers a repeat with the first answer and creates one order and one saga', async () => {
+    const body = orderBody();
+    const key = randomUUID();
+    const before = await executionCount();
+    const first = await place(body, { 'Idempotency-Key': key });
+    const again = await http('POST', '/orders', { body: JSON.stringify(body), headers: { 'Idempotency-Key': key } });
+
+    expect(again).toEqual({ statusCode: 202, body: { orderId: first, status: 'PENDING' } });
+    await sagaWaiting(first);
+    await quiet();
+    expect(await storedOrdersOf(body.customerId)).toHaveLength(1);
+    expect(await executionCount()).toBe(before + 1);
+    expect(await typesOf(first)).toEqual(['OrderPlaced.v1', 'OrderPlaced.v2']);
+  });
+
+  it('refuses the same key with a different body (422), creating nothing', async () => {
+    const key = randomUUID();
+    await place(orderBody(), { 'Idempotency-Key': key });
+    const other = orderBody();
+    const before = await executionCount();
+
+    const response = await http('POST', '/orders', { body: JSON.stringify(other), headers: { 'Idempotency-Key': key } });
+    expect(response).toEqual({ statusCode: 422, body: { message: expect.stringContaining('Idempotency-Key') } });
+    expect(await storedOrdersOf(other.customerId)).toEqual([]);
+    expect(await executionCount()).toBe(before);
+  });
+});
+
+describe('poison outcome events', () => {
+  it('sends an outcome for an order that does not exist to PoisonEventsQueue, with the reason', async () => {
+    const orderId = randomUUID();
+    await put(paid(orderId));
+    await quiet();
+
+    const records = await receiveAll(orders.outputs.PoisonEventsQueueUrl as string);
+    const record = records.find((r) => r.requestPayload?.detail?.data?.orderId === orderId);
+    expect(record).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(fn('onOutcome')) },
+      responsePayload: { errorType: 'UnknownOrderError', errorMessage: expect.stringContaining(`order ${orderId}, which does not exist`) },
+    });
+    expect(await receiveAll(orders.outputs.EventDeliveryDlqUrl as string)).toEqual([]);
+  });
+
+  it('sends an outcome that violates its schema to PoisonEventsQueue, naming the field', async () => {
+    const orderId = await place();
+    const broken = paid(orderId);
+    delete (broken.detail.data as Partial<typeof broken.detail.data>).paymentId;
+    // Put around the publisher, which validates before it sends.
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: broken.source, DetailType: broken.detailType, Detail: JSON.stringify(broken.detail) }] }));
+    await quiet();
+
+    const record = (await receiveAll(orders.outputs.PoisonEventsQueueUrl as string)).find((r) => r.requestPayload?.detail?.data?.orderId === orderId);
+    expect(record).toMatchObject({ responsePayload: { errorMessage: expect.stringContaining('paymentId') } });
+    expect((await getOrder(orderId)).body.status).toBe('PENDING');
+  });
+});

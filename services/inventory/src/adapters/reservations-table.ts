@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StockLine } from '../domain/events';
 import type { PreviousReservation, ReservationStatus, Settlement } from '../domain/reservation';
-import { dynamoDocuments, requiredEnv } from './clients';
+import { dynamoDocuments, requiredEnv } from '@shop/service-kit';
 
 /**
  * The reservations table (pk `orderId`): one record per order, the meeting point of the two sagas. Each write is a

@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { StockLine } from '../domain/events';
 import type { ItemOutcome } from '../domain/reservation';
 import type { StockLevel } from '../domain/stock';
-import { dynamoDocuments, requiredEnv } from './clients';
+import { dynamoDocuments, requiredEnv } from '@shop/service-kit';
 
 interface StockItem extends StockLevel {
   /** orderId → units held for it: makes a reservation and its release happen at most once per order. */

@@ -1,11 +1,10 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { NotificationSaga } from '../domain/start-notification';
-import { requiredEnv } from './env';
+import { requiredEnv, stepFunctions } from '@shop/service-kit';
 
-let client: SFNClient | undefined;
 
 /** The notification state machine on Step Functions; its ARN is read per call (functions share a process locally). */
-export function stepFunctionsNotificationSaga(stateMachineArn = requiredEnv('NOTIFICATION_STATE_MACHINE_ARN'), sfn: Pick<SFNClient, 'send'> = (client ??= new SFNClient({}))): NotificationSaga {
+export function stepFunctionsNotificationSaga(stateMachineArn = requiredEnv('NOTIFICATION_STATE_MACHINE_ARN'), sfn: Pick<SFNClient, 'send'> = stepFunctions()): NotificationSaga {
   return {
     async start(name, input) {
       try {

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocuments } from '@shop/service-kit';
 import type { NotificationTemplate, Outcome } from '../domain/events';
 
 /** A sent notification as the API shows it (an item of the notifications table with status SENT). */
@@ -13,13 +13,12 @@ export interface NotificationView {
   providerMessageId: string;
 }
 
-let client: DynamoDBDocumentClient | undefined;
 
 /** The sent notifications of an order (at most one per outcome: the table's sort key), oldest outcome key first. */
 export async function listSentNotifications(
   orderId: string,
   tableName: string,
-  db: Pick<DynamoDBDocumentClient, 'send'> = (client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}))),
+  db: Pick<DynamoDBDocumentClient, 'send'> = dynamoDocuments(),
 ): Promise<NotificationView[]> {
   const items: NotificationView[] = [];
   let startKey: Record<string, unknown> | undefined;

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CorrelationRecord, Outcome, OutcomeKind } from '../domain/outcomes';
 import type { CancelReason, Order } from '../domain/order';
-import { dynamoDocuments, requiredEnv } from './clients';
+import { dynamoDocuments, requiredEnv } from '@shop/service-kit';
 
 /** An order as the table keeps it: the order, plus the saga's correlation bookkeeping. */
 export type OrderRecord = Order & Required<Pick<CorrelationRecord, 'outcomes' | 'waits'>>;

@@ -1,5 +1,5 @@
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { requiredEnv, stepFunctions } from './clients';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { requiredEnv, sagaStarter } from '@shop/service-kit';
 
 export interface OrderSagaInput {
   orderId: string;
@@ -13,9 +13,10 @@ export type StartOrderSaga = (input: OrderSagaInput) => Promise<void>;
  * One Standard execution per order, named after it: a repeated start with the same name and input is not a second
  * run. https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  */
-export function orderSagaStarter(stateMachineArn: string, client: Pick<SFNClient, 'send'> = stepFunctions()): StartOrderSaga {
+export function orderSagaStarter(stateMachineArn: string, client?: Pick<SFNClient, 'send'>): StartOrderSaga {
+  const start = sagaStarter(stateMachineArn, client);
   return async (input) => {
-    await client.send(new StartExecutionCommand({ stateMachineArn, name: input.orderId, input: JSON.stringify(input) }));
+    await start({ name: input.orderId, input });
   };
 }
 

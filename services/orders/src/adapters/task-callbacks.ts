@@ -1,6 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Decision } from '../domain/outcomes';
-import { stepFunctions } from './clients';
+import { stepFunctions } from '@shop/service-kit';
 
 export type AnswerResult = 'sent' | 'already-closed' | 'nothing-to-send';
 export type AnswerWait = (decision: Decision) => Promise<AnswerResult>;

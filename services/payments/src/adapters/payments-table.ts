@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PaymentFailureReason, PaymentRecord, PaymentRequest, PaymentStatus } from '../domain/payment';
-import { dynamodb, env, isConditionFailed } from './aws';
+import { dynamoDocuments, isConditionFailed, requiredEnv } from '@shop/service-kit';
 
 /** What the refund saga found when it asked for cancellation: ABSENT when the payment had not begun. */
 export interface CancellationRequested {
@@ -19,11 +19,11 @@ export type CommitOutcome = 'CAPTURED' | 'CANCELLED';
 export class PaymentsTable {
   constructor(
     private readonly tableName: string,
-    private readonly client: Pick<DynamoDBDocumentClient, 'send'> = dynamodb(),
+    private readonly client: Pick<DynamoDBDocumentClient, 'send'> = dynamoDocuments(),
   ) {}
 
   static fromEnv(): PaymentsTable {
-    return new PaymentsTable(env('PAYMENTS_TABLE'));
+    return new PaymentsTable(requiredEnv('PAYMENTS_TABLE'));
   }
 
   async get(orderId: string): Promise<PaymentRecord | undefined> {

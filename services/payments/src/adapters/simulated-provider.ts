@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidPaymentState, PaymentDeclined, ProviderUnavailable, type PaymentProvider } from '../domain/provider';
-import { dynamodb, env, isConditionFailed } from './aws';
+import { dynamoDocuments, isConditionFailed, requiredEnv } from '@shop/service-kit';
 
 export type ProviderOperation = 'authorize' | 'capture' | 'void' | 'refund';
 
@@ -39,11 +39,11 @@ export interface ProviderPayment {
 export class SimulatedProvider implements PaymentProvider {
   constructor(
     private readonly tableName: string,
-    private readonly client: Pick<DynamoDBDocumentClient, 'send'> = dynamodb(),
+    private readonly client: Pick<DynamoDBDocumentClient, 'send'> = dynamoDocuments(),
   ) {}
 
   static fromEnv(): SimulatedProvider {
-    return new SimulatedProvider(env('PROVIDER_TABLE'));
+    return new SimulatedProvider(requiredEnv('PROVIDER_TABLE'));
   }
 
   async authorize(request: { orderId: string; paymentId: string; token: string; amount: number; currency: string }): Promise<{ authorizationId: string }> {

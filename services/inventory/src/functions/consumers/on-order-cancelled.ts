@@ -1,5 +1,5 @@
 import { createEventHandler, type Received } from '@shop/events';
-import { sagaStarterFromEnv, type StartSaga } from '../../adapters/saga-starter';
+import { sagaStarterFromEnv, type StartSaga } from '@shop/service-kit';
 import { releaseSagaStart } from '../../domain/reservation';
 
 /** OrderCancelled.v1 → the release saga of the order (one execution per order), whether or not it was reserved yet. */

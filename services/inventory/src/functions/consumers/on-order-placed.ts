@@ -1,5 +1,5 @@
 import { createEventHandler, type Received } from '@shop/events';
-import { sagaStarterFromEnv, type StartSaga } from '../../adapters/saga-starter';
+import { sagaStarterFromEnv, type StartSaga } from '@shop/service-kit';
 import { reservationSagaStart } from '../../domain/reservation';
 
 /** OrderPlaced.v1 → the reservation saga of the order (one execution per order). */

@@ -1,5 +1,5 @@
 import { EventPublisher, type DomainEvent } from '@shop/events';
-import { eventBridge, requiredEnv } from '../../adapters/clients';
+import { eventBridge, requiredEnv } from '@shop/service-kit';
 import { inventoryReleasedEvent, inventoryReservationFailedEvent, inventoryReservedEvent, type ReservationFailure, type Shortage, type StockLine } from '../../domain/events';
 import type { Cause } from '../../domain/reservation';
 

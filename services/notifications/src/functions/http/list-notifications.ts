@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { requiredEnv } from '../../adapters/env';
+import { requiredEnv } from '@shop/service-kit';
 import { listSentNotifications, type NotificationView } from '../../adapters/notifications-table';
 
 const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,12 +1,10 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventPublisher } from '@shop/events';
-import { requiredEnv } from '../../adapters/env';
+import { eventBridge, requiredEnv } from '@shop/service-kit';
 import { notificationSentEvent, type SentNotification } from '../../domain/events';
 
 export type PublishInput = SentNotification & { cause: { metadata: { id: string; correlationId: string } } };
 
-let client: EventBridgeClient | undefined;
-const defaultPublisher = () => new EventPublisher({ eventBusName: requiredEnv('EVENT_BUS_NAME'), client: (client ??= new EventBridgeClient({})) });
+const defaultPublisher = () => new EventPublisher({ eventBusName: requiredEnv('EVENT_BUS_NAME'), client: eventBridge() });
 
 /**
  * Publishes NotificationSent.v1. Its id is derived from the notification, so a retried step republishes the same

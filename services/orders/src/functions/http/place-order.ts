@@ -3,7 +3,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { requiredEnv } from '../../adapters/clients';
+import { requiredEnv } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
 import { orderSagaStarterFromEnv, type StartOrderSaga } from '../../adapters/saga-starter';
 import { placedOrder, type NewOrder } from '../../domain/order';

@@ -1,5 +1,5 @@
 import { EventPublisher, type DomainEvent } from '@shop/events';
-import { eventBridge, requiredEnv } from '../../adapters/clients';
+import { eventBridge, requiredEnv } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
 import { orderCancelledEvent, orderConfirmedEvent, orderPlacedEvents } from '../../domain/events';
 import type { Order } from '../../domain/order';

@@ -1,10 +1,9 @@
 import { createEventHandler } from '@shop/events';
-import { env } from '../../adapters/aws';
-import { startSaga } from '../../adapters/saga-starter';
+import { requiredEnv } from '@shop/service-kit';
 import { refundExecutionName, refundRequestFrom } from '../../domain/payment';
-import type { StartEffects } from './payment-consumer';
+import { startSaga, type StartEffects } from './payment-consumer';
 
-const defaultEffects = (): StartEffects => ({ startSaga, stateMachineArn: () => env('REFUND_STATE_MACHINE_ARN') });
+const defaultEffects = (): StartEffects => ({ startSaga, stateMachineArn: () => requiredEnv('REFUND_STATE_MACHINE_ARN') });
 
 /** Starts the refund saga of the cancelled order (execution `refund-<orderId>`). */
 export function createHandler(effects: () => StartEffects = defaultEffects) {

@@ -1,6 +1,5 @@
 import { createEventHandler } from '@shop/events';
-import { env } from '../../adapters/aws';
-import { startSaga } from '../../adapters/saga-starter';
+import { requiredEnv, sagaStarter } from '@shop/service-kit';
 import { paymentExecutionName, paymentRequestFrom } from '../../domain/payment';
 
 export interface StartEffects {
@@ -8,7 +7,10 @@ export interface StartEffects {
   stateMachineArn: () => string;
 }
 
-export const defaultStartEffects = (): StartEffects => ({ startSaga, stateMachineArn: () => env('PAYMENT_STATE_MACHINE_ARN') });
+/** The shared saga starter, in this service's effect shape. */
+export const startSaga: StartEffects['startSaga'] = (stateMachineArn, name, input) => sagaStarter(stateMachineArn)({ name, input });
+
+export const defaultStartEffects = (): StartEffects => ({ startSaga, stateMachineArn: () => requiredEnv('PAYMENT_STATE_MACHINE_ARN') });
 
 /**
  * An OrderPlaced.v2 consumer that starts the payment saga of the order (execution `pay-<orderId>`). Two rules share

@@ -1,5 +1,5 @@
 import { EventPublisher, type DomainEvent } from '@shop/events';
-import { env } from '../../adapters/aws';
+import { requiredEnv } from '@shop/service-kit';
 import { PaymentsTable } from '../../adapters/payments-table';
 import { paymentCompletedEvent, paymentFailedEvent, paymentRefundedEvent } from '../../domain/events';
 import { asPayment, type Cause, type PaymentRecord } from '../../domain/payment';
@@ -33,7 +33,7 @@ export interface PublishEffects {
 
 const defaultEffects = (): PublishEffects => ({
   payments: PaymentsTable.fromEnv(),
-  publisher: new EventPublisher({ eventBusName: env('EVENT_BUS_NAME') }),
+  publisher: new EventPublisher({ eventBusName: requiredEnv('EVENT_BUS_NAME') }),
 });
 
 export function createHandler(effects: () => PublishEffects = defaultEffects) {

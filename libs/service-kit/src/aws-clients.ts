@@ -22,3 +22,6 @@ export function requiredEnv(name: string): string {
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
 }
+
+/** The failure of a conditional write, which the adapters read as "someone else got there first". */
+export const isConditionFailed = (error: unknown) => (error as { name?: string }).name === 'ConditionalCheckFailedException';

@@ -1,10 +1,10 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { requiredEnv, stepFunctions } from './clients';
+import { requiredEnv, stepFunctions } from './aws-clients';
 
-export type StartSaga = (start: { name: string; input: object }) => Promise<{ started: boolean }>;
+export type StartSaga = (start: { name: string; input: unknown }) => Promise<{ started: boolean }>;
 
 /**
- * Starts a Standard execution named after the order. A repeat with the same name and input while it runs succeeds
+ * Starts a Standard execution under a deterministic name (e.g. the order's). A repeat with the same name and input while it runs succeeds
  * without a second run; once it has closed, AWS answers ExecutionAlreadyExists: the saga for this order exists, so that
  * is success too, not a failure to retry.
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html

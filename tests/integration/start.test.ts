@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { repoPath } from '../contracts/services';
 
@@ -36,12 +36,18 @@ describe('npm start', () => {
     expect(run.output()).toContain(`AWS endpoint http://localhost:${port}`);
     const httpBase = /HTTP (http:\/\/localhost:\d+)/.exec(run.output())![1]!;
     expect((await fetch(`${httpBase}/no/such/route`)).status).toBe(404);
+    // npm run demo against it: one order down each path, each ending as it should.
+    const demo = spawnSync(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/demo.ts')], { env: { ...process.env, BASE_URL: httpBase }, encoding: 'utf8' });
+    expect({ status: demo.status, stderr: demo.stderr }).toEqual({ status: 0, stderr: '' });
+    for (const line of [/confirmed +\w+ +order CONFIRMED +payment CAPTURED/, /payment declined +\w+ +order CANCELLED \(PAYMENT_FAILED\) +payment FAILED captured 0/, /out of stock +\w+ +order CANCELLED \(OUT_OF_STOCK\)/, /partial stock +\w+ +order CANCELLED \(OUT_OF_STOCK\)/, /high value \(fraud review\) +\w+ +order CONFIRMED/]) {
+      expect(demo.stdout).toMatch(line);
+    }
     const health = await (await fetch(`http://localhost:${port}/_local/health`)).json();
     expect(health.services).toEqual(expect.arrayContaining(['events', 'sqs', 'schemas', 'dynamodb']));
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     await expect(fetch(`http://localhost:${port}/_local/health`)).rejects.toThrow();
-  });
+  }, 120_000);
 
   it('says clearly when the port is taken, without a stack trace', async () => {
     const blocker = net.createServer().listen(0, '127.0.0.1');

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { InvokeCommand, LambdaClient, ListFunctionsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { startLocalCloud, type LocalCloud } from '../index';
 import { clientConfig, nextActivity } from './fixtures/activity';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ port: 0 });
   lambda = new LambdaClient(clientConfig(local.url));
   local.lambda.registerFunction({ functionName: 'rest-echo', handler: 'handlers.echo', servicePath: FIXTURES });
-  local.lambda.registerFunction({ functionName: 'rest-fail', handler: 'handlers.fail', servicePath: FIXTURES });
+  local.lambda.registerFunction({ functionName: 'rest-fail', handler: 'handlers.fail', servicePath: FIXTURES, environment: { TABLE_NAME: 'orders-dev' }, timeoutSeconds: 9 });
 });
 
 afterAll(async () => {
@@ -56,6 +56,12 @@ describe('Lambda Invoke REST API', () => {
     await expect(lambda.send(new InvokeCommand({ FunctionName: 'missing', Payload: '{}' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     const { Functions } = await lambda.send(new ListFunctionsCommand({}));
     expect(Functions!.map((fn) => fn.FunctionName).sort()).toEqual(['rest-echo', 'rest-fail']);
+  });
+
+  it('answers GetFunctionConfiguration with the resolved environment, and ResourceNotFoundException for an unknown function', async () => {
+    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'rest-fail' }));
+    expect(configuration).toMatchObject({ FunctionName: 'rest-fail', Timeout: 9, Environment: { Variables: { TABLE_NAME: 'orders-dev' } } });
+    await expect(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'missing' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('serves `aws lambda invoke` (AWS CLI v2)', async () => {

@@ -5,13 +5,20 @@ import type { LambdaFunction } from './function-config';
 import type { LambdaService } from './lambda-service';
 
 /**
- * The Lambda REST API the emulator serves (signing name `lambda`): Invoke, plus ListFunctions and
- * ListEventSourceMappings to see what was loaded. https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+ * The Lambda REST API the emulator serves (signing name `lambda`): Invoke, plus ListFunctions, GetFunctionConfiguration
+ * and ListEventSourceMappings to see what was loaded (serverless offline reads each function's resolved environment
+ * with GetFunctionConfiguration). https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 export function lambdaRestHandler(lambda: LambdaService): (request: RestRequest) => Promise<RestResponse> {
   return async (request) => {
     const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/.exec(request.path);
     if (request.method === 'POST' && invoke) return invokeFunction(lambda, decodeURIComponent(invoke[1]!), request);
+    const configuration = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/.exec(request.path);
+    if (request.method === 'GET' && configuration) {
+      const qualifier = request.query.get('Qualifier');
+      const identifier = decodeURIComponent(configuration[1]!);
+      return json(200, functionConfiguration(lambda.getFunction(qualifier ? `${identifier}:${qualifier}` : identifier)));
+    }
     if (request.method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(request.path)) {
       return json(200, { Functions: lambda.listFunctions().map(functionConfiguration) });
     }

@@ -204,6 +204,7 @@ export class EventBridgeService implements EventsApi {
       eventBusName: bus.name,
       source: event.source,
       detailType: event['detail-type'],
+      detail: event.detail,
       ...(event['replay-name'] ? { replayName: event['replay-name'] } : {}),
     });
     for (const rule of bus.rules.values()) {

@@ -113,6 +113,12 @@ export class Queue {
     message.visibleAt = now + visibilityTimeout * 1000;
   }
 
+  /** Every message held (visible, in flight or delayed), in queue order, without changing any. */
+  peek(now = Date.now()): readonly StoredMessage[] {
+    this.expire(now);
+    return [...this.messages];
+  }
+
   find(messageId: string): StoredMessage | undefined {
     return this.messages.find((message) => message.messageId === messageId);
   }

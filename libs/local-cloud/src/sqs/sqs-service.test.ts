@@ -360,6 +360,34 @@ describe('dead-letter queues', () => {
   });
 });
 
+describe('peeking (local tools)', () => {
+  it('shows every message with all its attributes, in flight or not, without receiving any', async () => {
+    const dlq = await createQueue();
+    const source = await createQueue({ RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) });
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: 'poison', MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: 'X' } } }));
+    await receive(source.url, { VisibilityTimeout: 0 });
+    await receive(source.url);
+    await sqs.send(new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: 'in flight' }));
+    await receive(dlq.url, { MaxNumberOfMessages: 10, VisibilityTimeout: 600 });
+
+    const peeked = local.sqs.peekMessages(dlq.arn);
+
+    expect(peeked).toEqual([
+      expect.objectContaining({
+        MessageId: sent.MessageId,
+        Body: 'poison',
+        MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: 'X' } },
+        Attributes: expect.objectContaining({ DeadLetterQueueSourceArn: source.arn, ApproximateReceiveCount: '1' }),
+      }),
+      expect.objectContaining({ Body: 'in flight', Attributes: expect.objectContaining({ ApproximateReceiveCount: '1' }) }),
+    ]);
+    expect(peeked[0]).not.toHaveProperty('ReceiptHandle');
+    expect(local.sqs.peekMessages(dlq.url)).toEqual(peeked);
+    expect(await attributes(dlq.url, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'])).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '2' });
+    expect(() => local.sqs.peekMessages(`${dlq.arn}-missing`)).toThrow(AwsError);
+  });
+});
+
 describe('FIFO queues', () => {
   const fifo = (extra: Record<string, string> = {}) => createQueue({ FifoQueue: 'true', ...extra }, '.fifo');
 

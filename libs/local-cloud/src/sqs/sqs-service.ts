@@ -98,6 +98,18 @@ export class SqsService implements SqsApi {
     for (const queue of this.queues.values()) queue.notify();
   }
 
+  /**
+   * Every message a queue holds, as a ReceiveMessage of all attributes would show it, but without receiving it: no
+   * receive count, visibility or receipt handle changes. For local tools (the dashboard) that must not consume a DLQ.
+   */
+  peekMessages(queueArnOrUrl: string): Array<Omit<ReceivedMessage, 'ReceiptHandle' | 'MD5OfMessageAttributes'>> {
+    const queue = this.resolveQueue(queueArnOrUrl);
+    return queue.peek().map((message) => {
+      const { ReceiptHandle: _handle, MD5OfMessageAttributes: _md5, ...shown } = this.receivedMessage(queue, message, ['All'], ['All']);
+      return shown;
+    });
+  }
+
   queueArn(name: string): string {
     return this.cloud.arn('sqs', name);
   }

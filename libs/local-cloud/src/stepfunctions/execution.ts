@@ -9,7 +9,7 @@ import type { Integrations } from './integrations';
 import { asEngineError, engineFailure, Run, RunFailed, type EngineEvent } from './run';
 import { StatesError, statesTimeout, TASK_CANCELLED } from './states-error';
 import { unwrapEnvelope, withToken } from './task-input';
-import type { StateMachineType } from './validate';
+import type { ExecutionGraph, ExecutionStatus, StateMachineType, StateRun } from './types';
 
 /**
  * One execution: runs the compiled machine on the engine, gives its local Task states their work (compile.ts),
@@ -22,8 +22,6 @@ import type { StateMachineType } from './validate';
  * branch or iteration that has already ended.
  */
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
 /** The state machine as it was when the execution started (UpdateStateMachine does not change running executions). */
 export interface MachineVersion {
   arn: string;
@@ -34,36 +32,6 @@ export interface MachineVersion {
   compiled: CompiledMachine;
 }
 
-/** A state's latest run, for drawing the execution. */
-export interface StateRun {
-  type: string;
-  status: 'NOT_STARTED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'CAUGHT' | 'FAILED';
-  /** Times entered (a Map enters its processor's states once per item). */
-  entered: number;
-  retries: number;
-  input?: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  /** The token a waitForTaskToken state waits for. */
-  taskToken?: string;
-}
-
-export interface ExecutionGraph {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  type: StateMachineType;
-  status: ExecutionStatus;
-  startDate: string;
-  stopDate?: string;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  definition: unknown;
-  states: Record<string, StateRun>;
-}
 
 /** Payload quota of inputs, outputs and task results. https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html */
 const PAYLOAD_LIMIT_BYTES = 262_144;

@@ -1,2 +1,2 @@
 export { StepFunctionsService, type StepFunctionsOptions } from './service';
-export type { ExecutionGraph, ExecutionStatus, StateRun } from './execution';
+export type { ExecutionGraph, ExecutionStatus, StateMachineType, StateRun } from './types';

@@ -3,10 +3,11 @@ import type { Cloud, StatesApi } from '../cloud';
 import { AwsError, validationError } from '../errors';
 import { executionOfToken, type CallbackTask } from './callbacks';
 import { compileMachine } from './compile';
-import { Execution, type ExecutionGraph, type MachineVersion } from './execution';
+import { Execution, type MachineVersion } from './execution';
 import { historyEventView } from './history';
 import { Integrations } from './integrations';
-import { checkDefinition, parseDefinition, type StateMachineType } from './validate';
+import type { ExecutionGraph, StateMachineType } from './types';
+import { checkDefinition, parseDefinition } from './validate';
 
 /**
  * AWS Step Functions (JSON protocol, `X-Amz-Target: AWSStepFunctions.<Op>`), executions run by

@@ -2,6 +2,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { AwsError } from '../errors';
 import { isObject, walkStates, type AslDefinition, type StateInfo } from './asl';
 import { parseTaskResource, SUPPORTED_RESOURCES } from './resources';
+import type { StateMachineType } from './types';
 
 /**
  * Definition checks at CreateStateMachine / UpdateStateMachine / ValidateStateMachineDefinition: the
@@ -10,7 +11,6 @@ import { parseTaskResource, SUPPORTED_RESOURCES } from './resources';
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinition.html
  */
 
-export type StateMachineType = 'STANDARD' | 'EXPRESS';
 
 export interface Diagnostic {
   severity: 'ERROR';

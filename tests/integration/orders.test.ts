@@ -9,6 +9,7 @@ import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
 import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
 import { SERVICES_DIR } from '../../scripts/package-services';
+import { setOutcomeTimeout } from '../support/system';
 import { inventoryReservationFailedEvent, inventoryReservedEvent } from '../../services/inventory/src/domain/events';
 import { paymentCompletedEvent, paymentFailedEvent } from '../../services/payments/src/domain/events';
 import type { Payment } from '../../services/payments/src/domain/payment';
@@ -37,16 +38,9 @@ const fn = (name: string) => `shop-orders-dev-${name}`;
 const sagaArn = () => `arn:aws:states:us-east-1:${local.cloud.accountId}:stateMachine:shop-orders-dev-order`;
 const executionArn = (orderId: string) => `arn:aws:states:us-east-1:${local.cloud.accountId}:execution:shop-orders-dev-order:${orderId}`;
 
-/**
- * How long the saga waits for outcomes is a stage parameter (outcomeTimeoutSeconds → OUTCOME_TIMEOUT_SECONDS of
- * placeOrder, which puts it in the saga's input). At timeScale 0.001 the packaged 300 s are 0.3 s: most tests set
- * it far beyond their run, as `aws lambda update-function-configuration` would (the emulator serves no such API, so
- * the function is registered again with the new environment); the timeout test sets the packaged value back.
- */
-function setOutcomeTimeout(seconds: number): void {
-  const placeOrder = local.lambda.getFunction(fn('placeOrder'));
-  local.lambda.registerFunction({ ...placeOrder, environment: { ...placeOrder.environment, OUTCOME_TIMEOUT_SECONDS: String(seconds) } });
-}
+// How long the saga waits for outcomes is a stage parameter (outcomeTimeoutSeconds → OUTCOME_TIMEOUT_SECONDS of
+// placeOrder). At timeScale 0.001 the packaged 300 s are 0.3 s: most tests set it far beyond their run (see
+// setOutcomeTimeout); the timeout test sets the packaged value back.
 /** OUTCOME_TIMEOUT_SECONDS as packaged. */
 let packagedTimeout = '';
 
@@ -61,7 +55,7 @@ beforeAll(async () => {
   );
   orders = stacks.find((s) => s.stackName === 'shop-orders-dev')!;
   packagedTimeout = local.lambda.getFunction(fn('placeOrder')).environment.OUTCOME_TIMEOUT_SECONDS!;
-  setOutcomeTimeout(1_000_000);
+  setOutcomeTimeout(local, 1_000_000);
   events = new EventBridgeClient(config);
   publisher = new EventPublisher({ eventBusName: BUS, client: events });
   sqs = new SQSClient(config);
@@ -359,12 +353,12 @@ describe('the order saga', () => {
   });
 
   it('cancels with TIMEOUT when the outcomes do not come in time (the packaged 300 s, scaled by the emulator)', async () => {
-    setOutcomeTimeout(Number(packagedTimeout));
+    setOutcomeTimeout(local, Number(packagedTimeout));
     let orderId: string;
     try {
       orderId = await place();
     } finally {
-      setOutcomeTimeout(1_000_000);
+      setOutcomeTimeout(local, 1_000_000);
     }
     await put(paid(orderId));
 

@@ -1,6 +1,6 @@
 import { redriveQueue } from '../../scripts/redrive-dlq';
 import { replayArchive } from '../../scripts/replay-archive';
-import { startSystem, type System } from '../support/system';
+import { setOutcomeTimeout, startSystem, type System } from '../support/system';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -16,14 +16,9 @@ beforeAll(async () => {
   system = await startSystem({ timeScale: 0.001 });
   // The saga's outcome timeout (300 s packaged) would be 0.3 s at this time scale: give the flows room, as
   // `update-function-configuration` would (the timeout scenario below sets it back).
-  setOutcomeTimeout(600_000);
+  setOutcomeTimeout(system.local, 600_000);
 }, 120_000);
 afterAll(() => system?.stop());
-
-function setOutcomeTimeout(seconds: number): void {
-  const fn = system.local.lambda.getFunction('shop-orders-dev-placeOrder');
-  system.local.lambda.registerFunction({ ...fn, environment: { ...fn.environment, OUTCOME_TIMEOUT_SECONDS: String(seconds) } });
-}
 
 /** Stock for fresh SKUs, so scenarios never share state. */
 async function stock(levels: Record<string, number>): Promise<Record<string, string>> {

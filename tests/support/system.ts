@@ -90,3 +90,13 @@ export async function startSystem(options: { timeScale?: number; services?: stri
     },
   };
 }
+
+/**
+ * The order saga's outcome timeout (300 s packaged) is 0.3 s at a test time scale: give the flows room, as
+ * `aws lambda update-function-configuration` of placeOrder's OUTCOME_TIMEOUT_SECONDS would (the emulator serves no
+ * such API, so the function is registered again with the new environment).
+ */
+export function setOutcomeTimeout(local: LocalCloud, seconds: number): void {
+  const fn = local.lambda.getFunction('shop-orders-dev-placeOrder');
+  local.lambda.registerFunction({ ...fn, environment: { ...fn.environment, OUTCOME_TIMEOUT_SECONDS: String(seconds) } });
+}

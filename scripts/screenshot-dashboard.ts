@@ -1,0 +1,53 @@
+/**
+ * npm run screenshot: docs/dashboard.png (1440x900). Starts the whole system in-process, places orders down
+ * different paths (confirmed, declined, out of stock), and opens the dashboard on the confirmed order's saga.
+ */
+import '../libs/local-cloud/src/polyfills';
+import path from 'node:path';
+import { launchBrowser } from '../tests/support/browser';
+import { setOutcomeTimeout, startSystem } from '../tests/support/system';
+import { mountDashboard } from './dashboard';
+
+const OUTPUT = path.join(__dirname, '..', 'docs', 'dashboard.png');
+
+async function main(): Promise<void> {
+  // As in the tests: the SDK's Node-version notice and the in-process functions' INFO logs would drown the output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const system = await startSystem({ timeScale: 0.001 });
+  setOutcomeTimeout(system.local, 600_000);
+  const { port } = await system.local.http.listen(0);
+  const { url } = await mountDashboard(system.local, { apiBaseUrl: `http://localhost:${port}` });
+  const browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
+  try {
+    await system.http('PUT', '/inventory/SKU-RED-MUG', { available: 10 });
+    await system.http('PUT', '/inventory/SKU-BLUE-PLATE', { available: 0 });
+    const place = async (sku: string, paymentToken: string, customerEmail: string) => {
+      const answer = await system.http('POST', '/orders', { customerId: 'cust-1', customerEmail, currency: 'EUR', items: [{ sku, quantity: 2, unitPrice: 1299 }], paymentToken });
+      return answer.body.orderId as string;
+    };
+    const confirmed = await place('SKU-RED-MUG', 'tok_visa', 'ada@example.com');
+    await place('SKU-RED-MUG', 'tok_declined', 'grace@example.com');
+    await place('SKU-BLUE-PLATE', 'tok_visa', 'edsger@example.com');
+    await system.waitFor(async () => (await system.http('GET', `/orders/${confirmed}`)).body?.status === 'CONFIRMED', 'the confirmed order');
+    await system.waitFor(() => true, 'the other orders to settle');
+
+    // The order saga's execution is named after the order.
+    const executionArn = system.local.cloud.arn('states', `execution:shop-orders-dev-order:${confirmed}`);
+    const page = await browser.context.newPage();
+    await page.goto(`${url}#order=${confirmed}&execution=${encodeURIComponent(executionArn)}`);
+    await page.locator('.saga-graph [data-state="Confirm"][data-status="SUCCEEDED"]').waitFor();
+    await page.locator('.saga-graph [data-state="AwaitOutcomes"]').click();
+    await page.getByText('OUT_OF_STOCK').first().waitFor();
+    await page.screenshot({ path: OUTPUT });
+    console.log(`wrote ${path.relative(process.cwd(), OUTPUT)}`);
+  } finally {
+    await browser.close();
+    await system.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,17 +1,24 @@
 /**
  * npm start: the whole system locally. Packages what is stale, starts the local AWS endpoint (env LOCAL_CLOUD_PORT,
- * default 4566; TIME_SCALE shortens AWS's retry delays), serves every service's HTTP routes on one base URL (env PORT,
- * default 3000) and loads every service's packaged CloudFormation into it: the bus, its rules, archive and schema
- * registry, queues, tables, state machines and functions. Prints progress, then one line when ready; Ctrl-C stops
- * everything it started.
+ * default 4566; TIME_SCALE shortens AWS's retry delays), loads every service's packaged CloudFormation into it (the
+ * bus, its rules, archive and schema registry, queues, tables, state machines, functions), runs each service's
+ * functions under `serverless offline` (ports from OFFLINE_BASE_PORT, default 3100; handler edits are rebuilt and
+ * reloaded), serves every HTTP route on one base URL (env PORT, default 3000), seeds demo stock and serves the
+ * dashboard (bus timeline, sagas, DLQs, orders). Prints progress, then one line when ready; Ctrl-C stops everything it
+ * started.
  */
 import '../libs/local-cloud/src/polyfills';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, loadSystem, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
+import { DEFAULT_PORT, HttpInvoker, loadSystem, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
+import { mountDashboard } from './dashboard';
+import { seedDemoStock } from './local-stack/demo-stock';
+import { assertPortFree, killOfflineNow, planOfflineServices, startOffline, stopOffline, type OfflineService } from './local-stack/offline-services';
 import { listServices, packageServices, SERVICES_DIR } from './package-services';
 
 const log = (line: string) => console.log(`[start] ${line}`);
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const portSetting = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
 
 // Every AWS SDK v3 client warns, on Node < 22, that SDK releases after January 2027 need Node 22: say it once, briefly.
 if (Number(process.versions.node.split('.')[0]) < 22 && process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
@@ -19,27 +26,36 @@ if (Number(process.versions.node.split('.')[0]) < 22 && process.env.AWS_SDK_JS_N
   log(`note: Node ${process.versions.node}; AWS SDK releases after January 2027 need Node >= 22 (Lambda runs nodejs22.x)`);
 }
 
+let local: LocalCloud | undefined;
+let offline: OfflineService[] = [];
+let stopping = false;
+
 async function main(): Promise<void> {
   const started = Date.now();
-  const port = process.env.LOCAL_CLOUD_PORT === undefined ? DEFAULT_PORT : Number(process.env.LOCAL_CLOUD_PORT);
-  const services = listServices();
+  const cloudPort = portSetting('LOCAL_CLOUD_PORT', DEFAULT_PORT);
+  const httpPort = portSetting('PORT', 3000);
   // npm start -- --dynamodb-path .local-cloud/dynamodb keeps table data across restarts (in memory by default).
   const { values } = parseArgs({ options: { 'dynamodb-path': { type: 'string', default: process.env.DYNAMODB_PATH } } });
+  const services = listServices();
 
   log(`packaging what changed (${services.join(', ')})`);
   await packageServices(services, { log: (line) => log(`  ${line}`) });
+  const withFunctions = services.map((service) => path.join(SERVICES_DIR, service)).filter((servicePath) => readPackagedService(servicePath).sourceHandlers.size > 0);
+  offline = planOfflineServices(withFunctions, portSetting('OFFLINE_BASE_PORT', 3100));
+  if (httpPort !== 0) await assertPortFree(httpPort, 'the HTTP API', 'PORT');
+  for (const o of offline) {
+    await assertPortFree(o.httpPort, `serverless offline HTTP for ${o.service}`, 'OFFLINE_BASE_PORT');
+    await assertPortFree(o.lambdaPort, `serverless offline Lambda for ${o.service}`, 'OFFLINE_BASE_PORT');
+  }
 
   log('starting the local AWS endpoint');
-  let local: LocalCloud | undefined = await startLocalCloud({ port, dynamodbPath: values['dynamodb-path'], timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined });
-  const shutdown = (signal: string) => {
-    log(`${signal}: stopping`);
-    const stopping = local?.stop() ?? Promise.resolve();
-    local = undefined;
-    stopping.then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-
+  const byServicePath = new Map(offline.map((o) => [o.servicePath, o.lambdaUrl]));
+  local = await startLocalCloud({
+    port: cloudPort,
+    dynamodbPath: values['dynamodb-path'],
+    timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined,
+    invoker: new HttpInvoker({ baseUrlFor: (fn) => byServicePath.get(fn.servicePath) ?? `no serverless offline runs ${fn.servicePath}` }),
+  });
   const stacks = await loadSystem(services.map((s) => readPackagedService(path.join(SERVICES_DIR, s))), {
     endpoint: local.url,
     functions: local.lambda,
@@ -48,15 +64,47 @@ async function main(): Promise<void> {
     log: (line) => log(`  ${line}`),
     httpApis: local.http,
   });
-  const httpPort = process.env.PORT === undefined ? 3000 : Number(process.env.PORT);
+
+  const offlineStarted = Date.now();
+  log(`starting serverless offline for ${offline.map((o) => o.service).join(', ')}`);
+  const env = {
+    ...process.env,
+    AWS_ENDPOINT_URL: local.url,
+    AWS_REGION: local.cloud.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    SLS_TELEMETRY_DISABLED: '1',
+  };
+  await Promise.all(offline.map((o) => startOffline(o, env, (line) => log(`  ${line}`))));
+  log(`serverless offline ready in ${seconds(offlineStarted)}`);
+
   const { port: servedPort } = await local.http.listen(httpPort);
-  const routes = local.http.routeKeys();
+  const apiBaseUrl = `http://localhost:${servedPort}`;
+  const seeded = await seedDemoStock(apiBaseUrl);
+  if (seeded.length > 0) log(`demo stock: ${seeded.join(', ')}`);
+  const dashboard = await mountDashboard(local, { apiBaseUrl });
   const bus = stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName;
-  log(`HTTP routes: ${routes.length > 0 ? routes.join(', ') : 'none yet'}`);
-  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: HTTP http://localhost:${servedPort}, AWS endpoint ${local.url} (AWS_ENDPOINT_URL), bus ${String(bus)}, ${stacks.length} stacks loaded; Ctrl-C stops`);
+  log(`HTTP routes: ${local.http.routeKeys().join(', ')}`);
+  log(`ready in ${seconds(started)}: HTTP ${apiBaseUrl}, dashboard ${dashboard.url}, AWS endpoint ${local.url} (AWS_ENDPOINT_URL), bus ${String(bus)}, ${stacks.length} stacks loaded; Ctrl-C stops`);
 }
 
-main().catch((error: unknown) => {
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  await Promise.all(offline.map((o) => stopOffline(o)));
+  await local?.stop();
+  local = undefined;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => shutdown(signal).then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); }));
+}
+// However this process ends, no serverless offline outlives it.
+process.once('exit', () => killOfflineNow(offline));
+
+main().catch(async (error: unknown) => {
   console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown('failure').catch(() => undefined);
   process.exit(1);
 });

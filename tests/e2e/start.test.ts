@@ -1,64 +1,137 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import { promisify } from 'node:util';
 import { repoPath } from '../contracts/services';
+import { launchBrowser } from '../support/browser';
+import { expectSagaStates, placeFromForm, UI_WAIT } from '../support/dashboard-page';
 
-/** Runs scripts/start.ts as `npm start` does, on a free port, collecting its output. */
-function start(port: number, httpPort = 0): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+interface Ports {
+  cloud: number;
+  http: number;
+  offlineBase: number;
+}
+
+/** Runs scripts/start.ts as `npm start` does, on the given ports, collecting its output. */
+function start(ports: Ports): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
-  const child = spawn(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/start.ts')], { env: { ...process.env, LOCAL_CLOUD_PORT: String(port), PORT: String(httpPort) }, cwd: repoPath() });
+  const env = { ...process.env, LOCAL_CLOUD_PORT: String(ports.cloud), PORT: String(ports.http), OFFLINE_BASE_PORT: String(ports.offlineBase) };
+  const child = spawn(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/start.ts')], { env, cwd: repoPath() });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
   return { child, output: () => output, exited };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+async function isFree(port: number): Promise<boolean> {
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
-async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
+/** Free ports for the emulator, the HTTP API and eight in a row for four serverless offline processes. */
+async function freePorts(): Promise<Ports> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const wanted = Array.from({ length: 10 }, (_, i) => base + i);
+    if ((await Promise.all(wanted.map(isFree))).every(Boolean)) return { cloud: base + 8, http: base + 9, offlineBase: base };
+  }
+}
+
+async function until<T>(check: () => T | Promise<T>, what: string, ms = 60_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
-  while (!check()) {
+  for (;;) {
+    const value = await check();
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
+/** Stops a stack a failed test left running (SIGINT, so that it stops its serverless offline processes too). */
+const running = new Set<ChildProcess>();
+afterEach(async () => {
+  await Promise.all([...running].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGINT'))))));
+  running.clear();
+});
+
+const GET_STOCK = repoPath('services/inventory/src/functions/http/get-stock.ts');
+const getStockSource = fs.readFileSync(GET_STOCK, 'utf8');
+afterAll(() => fs.writeFileSync(GET_STOCK, getStockSource));
+
 describe('npm start', () => {
-  it('brings the system up on the endpoint, says when it is ready, and stops everything on SIGINT', async () => {
-    const port = await freePort();
-    const run = start(port);
-    await until(() => run.output().includes('[start] ready'), 'the ready line');
-    expect(run.output()).toContain(`AWS endpoint http://localhost:${port}`);
-    const httpBase = /HTTP (http:\/\/localhost:\d+)/.exec(run.output())![1]!;
-    expect((await fetch(`${httpBase}/no/such/route`)).status).toBe(404);
-    // npm run demo against it: one order down each path, each ending as it should.
-    const demo = spawnSync(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/demo.ts')], { env: { ...process.env, BASE_URL: httpBase }, encoding: 'utf8' });
-    expect({ status: demo.status, stderr: demo.stderr }).toEqual({ status: 0, stderr: '' });
-    for (const line of [/confirmed +\w+ +order CONFIRMED +payment CAPTURED/, /payment declined +\w+ +order CANCELLED \(PAYMENT_FAILED\) +payment FAILED captured 0/, /out of stock +\w+ +order CANCELLED \(OUT_OF_STOCK\)/, /partial stock +\w+ +order CANCELLED \(OUT_OF_STOCK\)/, /high value \(fraud review\) +\w+ +order CONFIRMED/]) {
+  it('runs every service under serverless offline on the emulator, reloads edited handlers, and stops everything on SIGINT', async () => {
+    const ports = await freePorts();
+    const run = start(ports);
+    await until(() => run.output().includes('[start] ready'), 'the ready line', 150_000);
+    expect(run.output()).toContain(`AWS endpoint http://localhost:${ports.cloud}`);
+    for (const service of ['inventory', 'notifications', 'orders', 'payments']) expect(run.output()).toMatch(new RegExp(`\\[${service}\\] Server ready: `));
+    const base = `http://localhost:${ports.http}`;
+    expect((await fetch(`${base}/no/such/route`)).status).toBe(404);
+    // Demo stock is there at once.
+    expect(await (await fetch(`${base}/inventory/SKU-RED-MUG`)).json()).toEqual({ sku: 'SKU-RED-MUG', available: 100, reserved: 0 });
+
+    // npm run demo against it: one order down each path, each ending as it should in every context.
+    const demo = await promisify(execFile)(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/demo.ts')], { env: { ...process.env, BASE_URL: base }, encoding: 'utf8' });
+    expect(demo.stderr).toBe('');
+    for (const line of [
+      /confirmed +\w+ +order CONFIRMED +payment CAPTURED captured 2598 refunded 0 +e-mail ORDER_CONFIRMED/,
+      /payment declined +\w+ +order CANCELLED \(PAYMENT_FAILED\) +payment FAILED captured 0 refunded 0 +e-mail PAYMENT_FAILED/,
+      /out of stock +\w+ +order CANCELLED \(OUT_OF_STOCK\)/,
+      /partial stock +\w+ +order CANCELLED \(OUT_OF_STOCK\)/,
+      /high value \(fraud review\) +\w+ +order CONFIRMED/,
+    ]) {
       expect(demo.stdout).toMatch(line);
     }
-    const health = await (await fetch(`http://localhost:${port}/_local/health`)).json();
-    expect(health.services).toEqual(expect.arrayContaining(['events', 'sqs', 'schemas', 'dynamodb']));
+    // The functions ran in serverless offline (its per-invocation report lines), not in this stack's process.
+    for (const fn of ['orders] (λ: placeOrder)', 'payments] (λ: authorize)', 'inventory] (λ: reserveItem)', 'notifications] (λ: sendEmail)']) {
+      await until(() => run.output().includes(`[${fn}`), `a serverless offline report of ${fn}`, 10_000);
+    }
+
+    // The dashboard link it printed: an order placed from its form is confirmed, and its saga is drawn with the path taken.
+    const dashboardUrl = /dashboard (http:\/\/\S+),/.exec(run.output())![1]!;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(dashboardUrl);
+      const orderId = await placeFromForm(page, 'SKU-RED-MUG', 'tok_visa');
+      await page.locator(`tr[data-order-id="${orderId}"]`, { hasText: 'CONFIRMED' }).waitFor(UI_WAIT);
+      await expectSagaStates(page, orderId, ['PublishOrderPlaced', 'WaitForPayment', 'WaitForInventory', 'Confirm', 'PublishOrderConfirmed']);
+    } finally {
+      await browser.close();
+    }
+
+    // A handler edit is rebuilt and served without a restart; so is its undoing.
+    fs.writeFileSync(GET_STOCK, getStockSource.replace('`no stock item ${sku}`', '`no stock item ${sku} (edited)`'));
+    await until(async () => (await (await fetch(`${base}/inventory/NOPE`)).json()).message === 'no stock item NOPE (edited)', 'the edited handler', 30_000);
+    fs.writeFileSync(GET_STOCK, getStockSource);
+    await until(async () => (await (await fetch(`${base}/inventory/NOPE`)).json()).message === 'no stock item NOPE', 'the restored handler', 30_000);
+
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
-    await expect(fetch(`http://localhost:${port}/_local/health`)).rejects.toThrow();
-  }, 120_000);
+    await expect(fetch(`http://localhost:${ports.cloud}/_local/health`)).rejects.toThrow();
+    // Every port the stack and its serverless offline processes held is free again.
+    for (let port = ports.offlineBase; port < ports.offlineBase + 10; port += 1) expect(await isFree(port)).toBe(true);
+  }, 240_000);
 
-  it('says clearly when the port is taken, without a stack trace', async () => {
-    const blocker = net.createServer().listen(0, '127.0.0.1');
+  it.each([
+    ['a serverless offline port', (ports: Ports) => ports.offlineBase + 3, /\[start\] failed: port \d+ \(serverless offline Lambda for notifications\) is already in use: stop the process using it or set OFFLINE_BASE_PORT/],
+    ['the emulator port', (ports: Ports) => ports.cloud, /\[start\] failed: port \d+ is already in use/],
+  ])('says clearly when %s is taken, without a stack trace, and leaves nothing running', async (_, taken, message) => {
+    const ports = await freePorts();
+    const blocker = net.createServer().listen(taken(ports), '127.0.0.1');
     await new Promise((resolve) => blocker.once('listening', resolve));
-    const run = start((blocker.address() as net.AddressInfo).port);
+    const run = start(ports);
     try {
       expect(await run.exited).toBe(1);
     } finally {
       blocker.close();
     }
-    expect(run.output()).toMatch(/\[start\] failed: port \d+ is already in use/);
+    expect(run.output()).toMatch(message);
     expect(run.output()).not.toMatch(/^\s+at /m);
+    for (const port of [ports.cloud, ports.http, ports.offlineBase]) if (port !== taken(ports)) expect(await isFree(port)).toBe(true);
   });
 });

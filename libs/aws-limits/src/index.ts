@@ -14,6 +14,13 @@ export const MAX_PUT_EVENTS_ENTRIES = 10;
  */
 export const MAX_PUT_EVENTS_SIZE_BYTES = 1024 * 1024;
 
+/**
+ * EventBridge compares numbers (numeric matching) only within -5.0e9..+5.0e9 inclusive, to six decimal places; any
+ * other number matches no numeric filter at all, neither ">" nor "<=":
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-numeric-matching
+ */
+export const NUMERIC_MATCH_LIMIT = 5e9;
+
 /** Step Functions state input/output payloads are still capped at 256 KB: an event a saga carries must fit. */
 export const MAX_STEP_FUNCTIONS_PAYLOAD_BYTES = 256 * 1024;
 

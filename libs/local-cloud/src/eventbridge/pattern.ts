@@ -15,6 +15,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { AwsError } from '../errors';
+import { NUMERIC_MATCH_LIMIT } from '@shop/aws-limits';
 
 export class InvalidEventPatternError extends AwsError {
   constructor(readonly reason: string) {
@@ -378,13 +379,12 @@ function compileNumeric(terms: unknown[]): Predicate {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Numbers: event-ruler compares numbers in [-5e9, 5e9] at 6 decimal places ("15 digits of precision, or six
-// digits to the right of the decimal point", eb-create-pattern-operators); other numbers only equal themselves.
-
-const NUMBER_LIMIT = 5e9;
+// Numbers: event-ruler compares numbers in [-5e9, 5e9] (NUMERIC_MATCH_LIMIT) at 6 decimal places ("15 digits of
+// precision, or six digits to the right of the decimal point", eb-create-pattern-operators); other numbers only
+// equal themselves.
 
 function comparable(value: number): number | undefined {
-  return value >= -NUMBER_LIMIT && value <= NUMBER_LIMIT ? Math.round(value * 1e6) : undefined;
+  return value >= -NUMERIC_MATCH_LIMIT && value <= NUMERIC_MATCH_LIMIT ? Math.round(value * 1e6) : undefined;
 }
 
 function requireComparable(value: number): number {

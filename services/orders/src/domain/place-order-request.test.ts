@@ -57,6 +57,12 @@ describe('parsePlaceOrder', () => {
     expect(fields({ ...valid, items: [huge] })).toEqual(['items']);
   });
 
+  it("refuses a total beyond EventBridge's numeric matching (5e9), which no payments rule would route", () => {
+    const at = (unitPrice: number) => parsePlaceOrder(JSON.stringify({ ...valid, items: [{ sku: 'A', quantity: 2, unitPrice }] }));
+    expect(at(2_500_000_000)).toMatchObject({ ok: true });
+    expect(at(2_500_000_001)).toEqual({ ok: false, errors: [{ field: 'items', message: 'the order total is too large: at most 5000000000 minor units' }] });
+  });
+
   it('refuses a body that is not a JSON object', () => {
     expect(fields('{"customerId":')).toEqual(['body']);
     expect(parsePlaceOrder(undefined)).toEqual({ ok: false, errors: [{ field: 'body', message: 'must be a JSON object' }] });

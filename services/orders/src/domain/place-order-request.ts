@@ -1,3 +1,4 @@
+import { NUMERIC_MATCH_LIMIT } from '@shop/aws-limits';
 import { createAjv, describeErrors } from '@shop/events';
 import type { NewOrder } from './order';
 
@@ -67,6 +68,7 @@ export function parsePlaceOrder(body: string | undefined): Parsed<NewOrder> {
   }
   if (errors.length > 0) return { ok: false, errors };
   const total = request!.items!.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
-  if (!Number.isSafeInteger(total)) return { ok: false, errors: [{ field: 'items', message: 'the order total is too large' }] };
+  // Beyond EventBridge's numeric range, an OrderPlaced would match neither payments rule (normal or high value).
+  if (total > NUMERIC_MATCH_LIMIT) return { ok: false, errors: [{ field: 'items', message: `the order total is too large: at most ${NUMERIC_MATCH_LIMIT} minor units` }] };
   return { ok: true, value: request as NewOrder };
 }

@@ -97,8 +97,19 @@ async function shutdown(signal: string): Promise<void> {
   local = undefined;
 }
 
+// Ctrl-C in a terminal signals the whole foreground group: npm and tsx relay it too, so it may arrive twice. The
+// first starts the shutdown; the others must not end this process before its serverless offline children are down.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => shutdown(signal).then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); }));
+  process.on(signal, () => {
+    if (stopping) return;
+    shutdown(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
 }
 // However this process ends, no serverless offline outlives it.
 process.once('exit', () => killOfflineNow(offline));

@@ -16,12 +16,18 @@ interface Ports {
 function start(ports: Ports): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
   const env = { ...process.env, LOCAL_CLOUD_PORT: String(ports.cloud), PORT: String(ports.http), OFFLINE_BASE_PORT: String(ports.offlineBase) };
-  const child = spawn(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/start.ts')], { env, cwd: repoPath() });
+  // Its own process group, as a terminal gives `npm start`: Ctrl-C there signals the whole group (see ctrlC).
+  const child = spawn(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/start.ts')], { env, cwd: repoPath(), detached: true });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   running.add(child);
   return { child, output: () => output, exited };
+}
+
+/** What Ctrl-C in a terminal does: SIGINT to every process of the foreground group (tsx and the script under it). */
+function ctrlC(child: ChildProcess): void {
+  process.kill(-child.pid!, 'SIGINT');
 }
 
 async function isFree(port: number): Promise<boolean> {
@@ -54,7 +60,7 @@ async function until<T>(check: () => T | Promise<T>, what: string, ms = 60_000):
 /** Stops a stack a failed test left running (SIGINT, so that it stops its serverless offline processes too). */
 const running = new Set<ChildProcess>();
 afterEach(async () => {
-  await Promise.all([...running].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGINT'))))));
+  await Promise.all([...running].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), ctrlC(child))))));
   running.clear();
 });
 
@@ -63,7 +69,7 @@ const getStockSource = fs.readFileSync(GET_STOCK, 'utf8');
 afterAll(() => fs.writeFileSync(GET_STOCK, getStockSource));
 
 describe('npm start', () => {
-  it('runs every service under serverless offline on the emulator, reloads edited handlers, and stops everything on SIGINT', async () => {
+  it('runs every service under serverless offline on the emulator, reloads edited handlers, and stops everything on Ctrl-C', async () => {
     const ports = await freePorts();
     const run = start(ports);
     await until(() => run.output().includes('[start] ready'), 'the ready line', 150_000);
@@ -110,7 +116,7 @@ describe('npm start', () => {
     fs.writeFileSync(GET_STOCK, getStockSource);
     await until(async () => (await (await fetch(`${base}/inventory/NOPE`)).json()).message === 'no stock item NOPE', 'the restored handler', 30_000);
 
-    run.child.kill('SIGINT');
+    ctrlC(run.child);
     expect(await run.exited).toBe(0);
     await expect(fetch(`http://localhost:${ports.cloud}/_local/health`)).rejects.toThrow();
     // Every port the stack and its serverless offline processes held is free again.

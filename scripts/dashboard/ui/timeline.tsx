@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { LoggedActivity } from '../api-types';
 import { api } from './api';
+import { usePoll } from './hooks';
 import { clock, shortId, shortName, truncate } from './format';
 
 /** A bus event with what happened to it (rules matched, deliveries), or an activity of its own (Lambda, SQS, SFN). */
@@ -35,31 +36,15 @@ function merge(items: Item[], activities: LoggedActivity[]): Item[] {
 export function TimelinePanel() {
   const [items, setItems] = useState<Item[]>([]);
   const [filter, setFilter] = useState('');
-  const [error, setError] = useState<string>();
   const lastSeq = useRef(0);
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const page = await api.activity(lastSeq.current);
-        if (stopped) return;
-        if (page.activities.length > 0) {
-          lastSeq.current = page.activities[page.activities.length - 1]!.seq;
-          setItems((current) => merge(current, page.activities));
-        }
-        setError(undefined);
-      } catch (caught) {
-        if (!stopped) setError((caught as Error).message);
-      }
-      if (!stopped) timer = setTimeout(poll, POLL_MS);
-    };
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, []);
+  const { error } = usePoll(async () => {
+    const page = await api.activity(lastSeq.current);
+    if (page.activities.length > 0) {
+      lastSeq.current = page.activities[page.activities.length - 1]!.seq;
+      setItems((current) => merge(current, page.activities));
+    }
+    return page.lastSeq;
+  }, POLL_MS);
 
   const needle = filter.trim().toLowerCase();
   const shown = needle ? items.filter((item) => JSON.stringify(item.head).toLowerCase().includes(needle)) : items;

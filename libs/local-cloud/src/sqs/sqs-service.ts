@@ -388,18 +388,7 @@ export class SqsService implements SqsApi {
   }
 
   private deadLetter(source: Queue, message: StoredMessage, deadLetterQueue: Queue): void {
-    source.remove(message);
-    const now = Date.now();
-    deadLetterQueue.enqueue({
-      ...message,
-      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
-      sentTimestamp: deadLetterQueue.fifo ? now : message.sentTimestamp,
-      visibleAt: now,
-      receiveCount: 0,
-      firstReceiveTimestamp: undefined,
-      receiptHandle: undefined,
-      deadLetterQueueSourceArn: source.arn,
-    });
+    this.transfer(source, message, deadLetterQueue, source.arn);
     this.cloud.record({
       service: 'sqs',
       type: 'message.dead-lettered',
@@ -525,6 +514,17 @@ export class SqsService implements SqsApi {
     if (!target) {
       throw new Error(`message ${messageId} was not dead-lettered from an existing queue, so it has no source queue to return to: give a DestinationArn`);
     }
+    this.transfer(source, message, target, undefined);
+    this.cloud.record({ service: 'sqs', type: 'message.moved', queue: source.name, destinationQueue: target.name, messageId });
+    return true;
+  }
+
+  /**
+   * Moves a message to another queue as a fresh delivery (visible, never received), keeping its id, body and
+   * attributes. A standard queue keeps the original send time, a FIFO queue restarts it:
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+   */
+  private transfer(source: Queue, message: StoredMessage, target: Queue, deadLetterQueueSourceArn: string | undefined): void {
     source.remove(message);
     const now = Date.now();
     target.enqueue({
@@ -534,10 +534,8 @@ export class SqsService implements SqsApi {
       receiveCount: 0,
       firstReceiveTimestamp: undefined,
       receiptHandle: undefined,
-      deadLetterQueueSourceArn: undefined,
+      deadLetterQueueSourceArn,
     });
-    this.cloud.record({ service: 'sqs', type: 'message.moved', queue: source.name, destinationQueue: target.name, messageId });
-    return true;
   }
 
   private listMessageMoveTasks(input: { SourceArn?: string; MaxResults?: number }) {

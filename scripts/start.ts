@@ -10,10 +10,10 @@
 import '../libs/local-cloud/src/polyfills';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, HttpInvoker, loadSystem, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
+import { assertPortFree, DEFAULT_PORT, HttpInvoker, loadSystem, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
 import { mountDashboard } from './dashboard';
 import { seedDemoStock } from './local-stack/demo-stock';
-import { assertPortFree, killOfflineNow, planOfflineServices, startOffline, stopOffline, type OfflineService } from './local-stack/offline-services';
+import { killOfflineNow, planOfflineServices, startOffline, stopOffline, type OfflineService } from './local-stack/offline-services';
 import { listServices, packageServices, SERVICES_DIR } from './package-services';
 
 const log = (line: string) => console.log(`[start] ${line}`);
@@ -40,12 +40,13 @@ async function main(): Promise<void> {
 
   log(`packaging what changed (${services.join(', ')})`);
   await packageServices(services, { log: (line) => log(`  ${line}`) });
-  const withFunctions = services.map((service) => path.join(SERVICES_DIR, service)).filter((servicePath) => readPackagedService(servicePath).sourceHandlers.size > 0);
-  offline = planOfflineServices(withFunctions, portSetting('OFFLINE_BASE_PORT', 3100));
-  if (httpPort !== 0) await assertPortFree(httpPort, 'the HTTP API', 'PORT');
+  const packaged = services.map((service) => readPackagedService(path.join(SERVICES_DIR, service)));
+  offline = planOfflineServices(packaged.filter((service) => service.sourceHandlers.size > 0).map((service) => service.servicePath), portSetting('OFFLINE_BASE_PORT', 3100));
+  if (cloudPort !== 0) await assertPortFree(cloudPort, { setting: 'LOCAL_CLOUD_PORT' });
+  if (httpPort !== 0) await assertPortFree(httpPort, { purpose: 'the HTTP API', setting: 'PORT' });
   for (const o of offline) {
-    await assertPortFree(o.httpPort, `serverless offline HTTP for ${o.service}`, 'OFFLINE_BASE_PORT');
-    await assertPortFree(o.lambdaPort, `serverless offline Lambda for ${o.service}`, 'OFFLINE_BASE_PORT');
+    await assertPortFree(o.httpPort, { purpose: `serverless offline HTTP for ${o.service}`, setting: 'OFFLINE_BASE_PORT' });
+    await assertPortFree(o.lambdaPort, { purpose: `serverless offline Lambda for ${o.service}`, setting: 'OFFLINE_BASE_PORT' });
   }
 
   log('starting the local AWS endpoint');
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined,
     invoker: new HttpInvoker({ baseUrlFor: (fn) => byServicePath.get(fn.servicePath) ?? `no serverless offline runs ${fn.servicePath}` }),
   });
-  const stacks = await loadSystem(services.map((s) => readPackagedService(path.join(SERVICES_DIR, s))), {
+  const stacks = await loadSystem(packaged, {
     endpoint: local.url,
     functions: local.lambda,
     region: local.cloud.region,

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '../package-services';
 
@@ -20,17 +19,6 @@ export function planOfflineServices(servicePaths: string[], basePort: number): O
   return servicePaths.map((servicePath, index) => {
     const lambdaPort = basePort + 2 * index + 1;
     return { service: path.basename(servicePath), servicePath, httpPort: basePort + 2 * index, lambdaPort, lambdaUrl: `http://127.0.0.1:${lambdaPort}` };
-  });
-}
-
-/** Fails with a message naming the port and who wanted it, before anything is started on it. */
-export async function assertPortFree(port: number, purpose: string, setting: string): Promise<void> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} (${purpose}) is already in use: stop the process using it or set ${setting}`) : error),
-    );
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
 

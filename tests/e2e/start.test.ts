@@ -125,7 +125,7 @@ describe('npm start', () => {
 
   it.each([
     ['a serverless offline port', (ports: Ports) => ports.offlineBase + 3, /\[start\] failed: port \d+ \(serverless offline Lambda for notifications\) is already in use: stop the process using it or set OFFLINE_BASE_PORT/],
-    ['the emulator port', (ports: Ports) => ports.cloud, /\[start\] failed: port \d+ is already in use/],
+    ['the emulator port', (ports: Ports) => ports.cloud, /\[start\] failed: port \d+ is already in use: stop the process using it or set LOCAL_CLOUD_PORT/],
   ])('says clearly when %s is taken, without a stack trace, and leaves nothing running', async (_, taken, message) => {
     const ports = await freePorts();
     const blocker = net.createServer().listen(taken(ports), '127.0.0.1');

@@ -19,6 +19,7 @@ import { SqsService } from './sqs/sqs-service';
 export { Cloud, type CloudOptions } from './cloud';
 export { AwsError } from './errors';
 export { LocalCloudServer } from './server';
+export { assertPortFree, listenOn, type PortAdvice } from './listen';
 export { SqsService } from './sqs/sqs-service';
 export { LambdaService } from './lambda/lambda-service';
 export { InProcessInvoker } from './lambda/in-process-invoker';

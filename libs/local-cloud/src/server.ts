@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors';
+import { listenOn } from './listen';
 import {
   jsonErrorResponse,
   newRequestId,
@@ -96,25 +97,9 @@ export class LocalCloudServer {
   }
 
   /** Rejects with a readable Error (not a stack trace) when the port is taken. */
-  listen(port: number, host: string): Promise<AddressInfo> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => {
-        this.server.off('listening', onListening);
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new Error(`port ${port} is already in use on ${host}: stop the process using it or choose another port (PORT=...)`)
-            : error,
-        );
-      };
-      const onListening = () => {
-        this.server.off('error', onError);
-        this.address = this.server.address() as AddressInfo;
-        resolve(this.address);
-      };
-      this.server.once('error', onError);
-      this.server.once('listening', onListening);
-      this.server.listen(port, host);
-    });
+  async listen(port: number, host: string): Promise<AddressInfo> {
+    this.address = await listenOn(this.server, port, host, { setting: 'PORT' });
+    return this.address;
   }
 
   get port(): number {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Cloud, LambdaApi } from '../cloud';
 import { AwsError } from '../errors';
+import { listenOn } from '../listen';
 
 /**
  * API Gateway HTTP APIs with Lambda proxy integrations (payload format 2.0), as `sls package` declares them
@@ -122,13 +123,7 @@ export class HttpApis {
         );
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use on ${host}: stop the process using it or choose another port (PORT=...)`) : error),
-      );
-      this.server!.listen(port, host, resolve);
-    });
-    return this.server.address() as AddressInfo;
+    return listenOn(this.server, port, host, { setting: 'PORT' });
   }
 
   close(): Promise<void> {

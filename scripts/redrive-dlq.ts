@@ -50,6 +50,42 @@ export function busOfRule(ruleArn: string): string {
   return parts.length === 2 ? parts[0]! : 'default';
 }
 
+/** An SQS message as ReceiveMessage (or the emulator's peek) gives it, with its attributes. */
+export interface DlqMessage {
+  Body?: string;
+  Attributes?: Partial<Record<string, string>>;
+  MessageAttributes?: Record<string, { DataType?: string; StringValue?: string }>;
+}
+
+/** A Lambda asynchronous invocation record, as an on-failure destination receives it. */
+export interface InvocationRecord {
+  requestContext: { functionArn: string; condition?: string; approximateInvokeCount?: number };
+  requestPayload: unknown;
+  responsePayload?: { errorType?: string; errorMessage?: string };
+}
+
+/** Which kind of DLQ a message comes from, told by its shape (see the top of this file); `body` is the parsed Body, if JSON. */
+export type DlqMessageKind = { body: unknown } & (
+  | { kind: 'rule-target'; ruleArn: string }
+  | { kind: 'sqs-redrive'; sourceArn: string }
+  | { kind: 'lambda-on-failure'; record: InvocationRecord }
+  | { kind: 'lambda-dlq' }
+  | { kind: 'unknown' }
+);
+
+export function dlqMessageKind(message: DlqMessage): DlqMessageKind {
+  const attributes = message.MessageAttributes ?? {};
+  const body = tryJson(message.Body ?? '');
+  const ruleArn = attributes.RULE_ARN?.StringValue;
+  if (ruleArn) return { kind: 'rule-target', ruleArn, body };
+  const sourceArn = message.Attributes?.DeadLetterQueueSourceArn;
+  if (sourceArn) return { kind: 'sqs-redrive', sourceArn, body };
+  const record = body as Partial<InvocationRecord> | undefined;
+  if (record?.requestContext?.functionArn && 'requestPayload' in record) return { kind: 'lambda-on-failure', record: record as InvocationRecord, body };
+  if (attributes.RequestID && attributes.ErrorCode) return { kind: 'lambda-dlq', body };
+  return { kind: 'unknown', body };
+}
+
 type Plan = { via: RedriveVia; target: string; send?: () => Promise<void> } | { keep: string };
 
 export async function redriveQueue(options: RedriveOptions): Promise<RedriveReport> {
@@ -63,31 +99,31 @@ export async function redriveQueue(options: RedriveOptions): Promise<RedriveRepo
   const kept: Message[] = [];
 
   const plan = (message: Message): Plan => {
-    const attributes = message.MessageAttributes ?? {};
-    const body = message.Body ?? '';
-    const ruleArn = attributes.RULE_ARN?.StringValue;
-    if (ruleArn) {
-      const event = JSON.parse(body) as { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
-      const bus = busOfRule(ruleArn);
-      return {
-        via: 'PutEvents',
-        target: bus,
-        send: async () => {
-          const answer = await events.send(
-            new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }] }),
-          );
-          if (answer.FailedEntryCount) throw new Error(`PutEvents refused it: ${answer.Entries?.[0]?.ErrorCode} ${answer.Entries?.[0]?.ErrorMessage}`);
-        },
-      };
+    const shape = dlqMessageKind(message);
+    switch (shape.kind) {
+      case 'rule-target': {
+        const event = JSON.parse(message.Body ?? '') as { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
+        const bus = busOfRule(shape.ruleArn);
+        return {
+          via: 'PutEvents',
+          target: bus,
+          send: async () => {
+            const answer = await events.send(
+              new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources }] }),
+            );
+            if (answer.FailedEntryCount) throw new Error(`PutEvents refused it: ${answer.Entries?.[0]?.ErrorCode} ${answer.Entries?.[0]?.ErrorMessage}`);
+          },
+        };
+      }
+      case 'sqs-redrive':
+        return { via: 'StartMessageMoveTask', target: shape.sourceArn };
+      case 'lambda-on-failure':
+        return invokePlan(shape.record.requestContext.functionArn.replace(/:\$LATEST$/, ''), JSON.stringify(shape.record.requestPayload));
+      case 'lambda-dlq':
+        return options.functionName ? invokePlan(options.functionName, message.Body ?? '') : { keep: 'a Lambda function-DLQ message names no function: pass --function' };
+      case 'unknown':
+        return { keep: 'not a message of a known DLQ kind (rule DLQ, Lambda destination or DLQ, SQS redrive)' };
     }
-    if (message.Attributes?.DeadLetterQueueSourceArn) return { via: 'StartMessageMoveTask', target: message.Attributes.DeadLetterQueueSourceArn };
-    const record = tryJson(body) as { requestContext?: { functionArn?: string }; requestPayload?: unknown } | undefined;
-    const functionArn = record?.requestContext?.functionArn;
-    if (functionArn && 'requestPayload' in record!) return invokePlan(functionArn.replace(/:\$LATEST$/, ''), JSON.stringify(record!.requestPayload));
-    if (attributes.RequestID && attributes.ErrorCode) {
-      return options.functionName ? invokePlan(options.functionName, body) : { keep: 'a Lambda function-DLQ message names no function: pass --function' };
-    }
-    return { keep: 'not a message of a known DLQ kind (rule DLQ, Lambda destination or DLQ, SQS redrive)' };
   };
   const invokePlan = (functionName: string, payload: string): Plan => ({
     via: 'Invoke',

@@ -1,9 +1,10 @@
 import { startLocalCloud } from '../../libs/local-cloud/src';
-import { deadLetterQueues, dlqReason, redrive, type PeekedMessage } from './dlqs';
+import type { DlqMessage } from '../redrive-dlq';
+import { deadLetterQueues, dlqReason, redrive } from './dlqs';
 
 const string = (StringValue: string) => ({ DataType: 'String', StringValue });
 const event = { version: '0', id: 'e-1', source: 'shop.orders', 'detail-type': 'OrderPlaced.v2', detail: { metadata: { id: 'm-1' }, data: { orderId: 'o-1' } } };
-const message = (extra: Partial<PeekedMessage>): PeekedMessage => ({ MessageId: 'msg-1', Body: JSON.stringify(event), ...extra });
+const message = (extra: Partial<DlqMessage>): DlqMessage & { MessageId: string } => ({ MessageId: 'msg-1', Body: JSON.stringify(event), ...extra });
 
 describe('why a message is in a DLQ', () => {
   it('reads an EventBridge rule DLQ message from the attributes EventBridge adds', () => {

@@ -7,27 +7,12 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalCloud } from '../../libs/local-cloud/src';
-import { redriveQueue, type RedriveReport } from '../redrive-dlq';
+import { dlqMessageKind, redriveQueue, type DlqMessage, type RedriveReport } from '../redrive-dlq';
 import { eventKeys } from './activity-log';
 import type { DeadLetterQueue, DlqReason, DlqRole, DlqView } from './api-types';
 import { badRequest } from './http';
 
-export interface PeekedMessage {
-  MessageId: string;
-  Body: string;
-  Attributes?: Record<string, string>;
-  MessageAttributes?: Record<string, { DataType: string; StringValue?: string }>;
-}
-
-const attribute = (message: PeekedMessage, name: string) => message.MessageAttributes?.[name]?.StringValue;
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+const attribute = (message: DlqMessage, name: string) => message.MessageAttributes?.[name]?.StringValue;
 
 /** The shop event inside a message body (an EventBridge event, or a Lambda invocation record's requestPayload). */
 function eventOf(value: unknown): DlqReason['event'] {
@@ -43,38 +28,38 @@ function eventOf(value: unknown): DlqReason['event'] {
  * - Lambda function DLQ: the event, with ErrorCode / ErrorMessage attributes;
  * - SQS redrive DLQ: the original message, with the DeadLetterQueueSourceArn system attribute.
  */
-export function dlqReason(message: PeekedMessage): DlqReason {
-  const body = parseJson(message.Body);
-  const ruleArn = attribute(message, 'RULE_ARN');
-  if (ruleArn) {
-    const exhausted = attribute(message, 'EXHAUSTED_RETRY_CONDITION');
-    return {
-      kind: 'rule-target',
-      reason: `${attribute(message, 'ERROR_CODE') ?? 'ERROR'}: ${attribute(message, 'ERROR_MESSAGE') ?? ''}${exhausted ? ` (${exhausted})` : ''}`,
-      failed: `${ruleArn} → ${attribute(message, 'TARGET_ARN') ?? '?'}`,
-      ...(attribute(message, 'RETRY_ATTEMPTS') !== undefined && { attempts: `${attribute(message, 'RETRY_ATTEMPTS')} retries` }),
-      event: eventOf(body),
-    };
+export function dlqReason(message: DlqMessage): DlqReason {
+  const shape = dlqMessageKind(message);
+  const event = eventOf(shape.kind === 'lambda-on-failure' ? shape.record.requestPayload : shape.body);
+  switch (shape.kind) {
+    case 'rule-target': {
+      const exhausted = attribute(message, 'EXHAUSTED_RETRY_CONDITION');
+      return {
+        kind: 'rule-target',
+        reason: `${attribute(message, 'ERROR_CODE') ?? 'ERROR'}: ${attribute(message, 'ERROR_MESSAGE') ?? ''}${exhausted ? ` (${exhausted})` : ''}`,
+        failed: `${shape.ruleArn} → ${attribute(message, 'TARGET_ARN') ?? '?'}`,
+        ...(attribute(message, 'RETRY_ATTEMPTS') !== undefined && { attempts: `${attribute(message, 'RETRY_ATTEMPTS')} retries` }),
+        event,
+      };
+    }
+    case 'lambda-on-failure': {
+      const { condition = 'failed', functionArn, approximateInvokeCount } = shape.record.requestContext;
+      const error = shape.record.responsePayload;
+      return {
+        kind: 'lambda-on-failure',
+        reason: `${condition}${error?.errorMessage ? `: ${error.errorType ? `${error.errorType}: ` : ''}${error.errorMessage}` : ''}`,
+        failed: functionArn.replace(/:\$LATEST$/, ''),
+        ...(approximateInvokeCount !== undefined && { attempts: `${approximateInvokeCount} invocations` }),
+        event,
+      };
+    }
+    case 'lambda-dlq':
+      return { kind: 'lambda-dlq', reason: `${attribute(message, 'ErrorCode')}: ${attribute(message, 'ErrorMessage') ?? ''}`, event };
+    case 'sqs-redrive':
+      return { kind: 'sqs-redrive', reason: `received too many times (maxReceiveCount) from ${shape.sourceArn}`, failed: shape.sourceArn, event };
+    case 'unknown':
+      return { kind: 'unknown', reason: 'not a message of a known DLQ kind', event };
   }
-  const record = body as { requestContext?: { condition?: string; functionArn?: string; approximateInvokeCount?: number }; requestPayload?: unknown; responsePayload?: { errorType?: string; errorMessage?: string } } | undefined;
-  if (record?.requestContext?.condition) {
-    const { condition, functionArn, approximateInvokeCount } = record.requestContext;
-    const error = record.responsePayload;
-    return {
-      kind: 'lambda-on-failure',
-      reason: `${condition}${error?.errorMessage ? `: ${error.errorType ? `${error.errorType}: ` : ''}${error.errorMessage}` : ''}`,
-      ...(functionArn && { failed: functionArn.replace(/:\$LATEST$/, '') }),
-      ...(approximateInvokeCount !== undefined && { attempts: `${approximateInvokeCount} invocations` }),
-      event: eventOf(record.requestPayload),
-    };
-  }
-  const errorCode = attribute(message, 'ErrorCode');
-  if (errorCode && attribute(message, 'RequestID')) {
-    return { kind: 'lambda-dlq', reason: `${errorCode}: ${attribute(message, 'ErrorMessage') ?? ''}`, event: eventOf(body) };
-  }
-  const source = message.Attributes?.DeadLetterQueueSourceArn;
-  if (source) return { kind: 'sqs-redrive', reason: `received too many times (maxReceiveCount) from ${source}`, failed: source, event: eventOf(body) };
-  return { kind: 'unknown', reason: 'not a message of a known DLQ kind', event: eventOf(body) };
 }
 
 /** Every DLQ the configuration names, by queue ARN, with each role it plays. */

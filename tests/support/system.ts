@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutRuleCommand, PutTargetsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { loadSystem, readPackagedService, startLocalCloud, type LoadedStack, type LocalCloud } from '../../libs/local-cloud/src';
+import { loadSystem, readPackagedService, startLocalCloud, type FaultPlanInput, type LoadedStack, type LocalCloud } from '../../libs/local-cloud/src';
 import { listServices, packageServices, SERVICES_DIR } from '../../scripts/package-services';
 
 /** An event as it crossed the bus (captured by a test rule on `shop.*` into a queue). */
@@ -27,9 +27,10 @@ export interface System {
 
 /**
  * The whole system on the emulator, in-process: every service packaged (what is stale) and its CloudFormation loaded,
- * HTTP routes included. AWS delays are scaled by `timeScale` (Lambda's async retries, EventBridge backoff, Wait states).
+ * HTTP routes included. AWS delays are scaled by `timeScale` (Lambda's async retries, EventBridge backoff, Wait states);
+ * `faults` is the fault plan (libs/local-cloud/src/faults/plan.ts), in force from the end of the start-up.
  */
-export async function startSystem(options: { timeScale?: number; services?: string[] } = {}): Promise<System> {
+export async function startSystem(options: { timeScale?: number; services?: string[]; faults?: FaultPlanInput } = {}): Promise<System> {
   const services = options.services ?? listServices();
   await packageServices(services);
   const local = await startLocalCloud({ port: 0, timeScale: options.timeScale ?? 0.001 });
@@ -46,6 +47,8 @@ export async function startSystem(options: { timeScale?: number; services?: stri
   await events.send(new PutRuleCommand({ Name: 'system-test-bus-tap', EventBusName: bus, EventPattern: JSON.stringify({ source: [{ prefix: 'shop.' }] }) }));
   await events.send(new PutTargetsCommand({ Rule: 'system-test-bus-tap', EventBusName: bus, Targets: [{ Id: 'tap', Arn: tapArn }] }));
   const seen: BusEvent[] = [];
+  // Faults strike once the system is loaded and the test tap is in place.
+  local.faults.set(options.faults);
 
   const settle = async () => {
     await local.events.drain();

@@ -5,6 +5,7 @@ import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  InvalidExecutionInput,
   GetExecutionHistoryCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -12,6 +13,7 @@ import {
   StartSyncExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { MAX_STEP_FUNCTIONS_PAYLOAD_BYTES } from '@shop/aws-limits';
 import { jsonErrorResponse, newRequestId, readBody, toAwsError, toJson, writeResponse } from '../protocol';
 import { closeTestClouds, testStepFunctions, type TestStepFunctions } from './test-cloud';
 
@@ -87,6 +89,15 @@ test('a Standard execution with a callback, as the SDK sees it', async () => {
   expect(history.events?.[0]).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted', executionStartedEventDetails: { input: '{"orderId":1}' } });
   expect(history.events?.[0]?.timestamp).toBeInstanceOf(Date);
   expect(history.events?.map((event) => event.type)).toContain('TaskSubmitted');
+});
+
+test('StartExecution refuses an input over 256 KB with InvalidExecutionInput, as AWS does', async () => {
+  const created = await client.send(new CreateStateMachineCommand({ name: 'sdk-big-input', definition: definition(false), roleArn: 'arn:aws:iam::000000000000:role/r' }));
+  const input = (size: number) => JSON.stringify({ note: 'x'.repeat(size - '{"note":""}'.length) });
+  const refused = client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: input(MAX_STEP_FUNCTIONS_PAYLOAD_BYTES + 1) }));
+  await expect(refused).rejects.toBeInstanceOf(InvalidExecutionInput);
+  const started = await client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: input(MAX_STEP_FUNCTIONS_PAYLOAD_BYTES) }));
+  expect(started.executionArn).toBeDefined();
 });
 
 test('StartSyncExecution on an Express machine, as the SDK sees it', async () => {

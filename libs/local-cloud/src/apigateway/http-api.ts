@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Cloud, LambdaApi } from '../cloud';
+import type { Cloud, LambdaApi, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
 import { listenOn } from '../listen';
 
@@ -105,7 +105,16 @@ export class HttpApis {
     if (!found) return json(404, { message: 'Not Found' });
     const integration = this.integrations.get(found.route.integrationId)!;
     const event = this.event(request, url, found.route, found.pathParameters);
-    const result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));
+    let result: LambdaInvokeResult;
+    try {
+      result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));
+    } catch (error) {
+      // "If the Lambda API rejects the invocation request [a throttle...], API Gateway returns a 500 error code"
+      // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
+      if (!(error instanceof AwsError)) throw error;
+      this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, invokeError: error.code });
+      return json(500, { message: 'Internal Server Error' });
+    }
     this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, functionError: result.functionError });
     if (result.functionError) return json(500, { message: 'Internal Server Error' });
     return response(result.payload);

@@ -39,7 +39,7 @@ const appStack = service('app-dev', {
       Type: 'AWS::Lambda::Function',
       Properties: { FunctionName: 'app-dev-worker', Handler: 'fixtures/handlers.reportPoison', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Environment: { Variables: { TABLE: { Ref: 'Table' } } } },
     },
-    Failer: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-dev-failer', Handler: 'fixtures/handlers.fail', Timeout: 5 } },
+    Failer: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-dev-failer', Handler: 'fixtures/handlers.fail', Timeout: 5, ReservedConcurrentExecutions: 2 } },
     FailerAsyncConfig: {
       Type: 'AWS::Lambda::EventInvokeConfig',
       Properties: { FunctionName: { Ref: 'Failer' }, Qualifier: '$LATEST', MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } } },
@@ -129,10 +129,10 @@ describe('loadSystem', () => {
     expect(table.Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
   });
 
-  it('registers functions with their resolved environment and async configuration', () => {
+  it('registers functions with their resolved environment, reserved concurrency and async configuration', () => {
     expect(local.lambda.getFunction('app-dev-worker').environment).toMatchObject({ TABLE: 'app-items' });
     expect(local.lambda.getFunction('app-dev-failer')).toMatchObject({
-      timeoutSeconds: 5, maximumRetryAttempts: 0, onFailureDestinationArn: `arn:aws:sqs:us-east-1:${local.cloud.accountId}:app-dlq`,
+      timeoutSeconds: 5, reservedConcurrentExecutions: 2, maximumRetryAttempts: 0, onFailureDestinationArn: `arn:aws:sqs:us-east-1:${local.cloud.accountId}:app-dlq`,
     });
   });
 

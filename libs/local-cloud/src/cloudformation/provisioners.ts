@@ -198,6 +198,7 @@ const lambdaFunction: Provisioner = async (props, ctx) => {
     environment: { ...((props.Environment?.Variables ?? {}) as Record<string, string>), ...ctx.functionEnvironment },
     timeoutSeconds: props.Timeout,
     memorySizeMb: props.MemorySize,
+    reservedConcurrentExecutions: props.ReservedConcurrentExecutions,
     deadLetterTargetArn: props.DeadLetterConfig?.TargetArn,
   };
   ctx.registrations.set(functionName, registration);

@@ -1,16 +1,23 @@
 import type { Cloud, LambdaInvokeResult } from '../cloud';
+import { isThrottleOrServiceError } from './concurrency';
 import { sendToDeadLetterQueue, sendToDestination, type AsyncOutcome, type InvocationCondition } from './destinations';
 import type { LambdaFunction } from './function-config';
+import { unhandled } from './invoker';
 
 /**
  * Lambda's asynchronous invocation: the event is queued and the caller answered at once; a function error is
  * retried after about one minute, then two (MaximumRetryAttempts, default 2); an event older than
  * MaximumEventAgeInSeconds is dropped; then the on-failure destination gets an invocation record and the
  * dead-letter queue the event. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+ * A throttled attempt (or a Lambda service error) returns the event to the queue instead: retried with backoff from
+ * 1 s to 5 minutes until MaximumEventAgeInSeconds, not counted against MaximumRetryAttempts
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
  * Waits are AWS time, scaled by cloud.timeScale.
  */
 
 const RETRY_DELAYS_MS = [60_000, 120_000];
+const REQUEUE_BACKOFF_BASE_MS = 1_000;
+const REQUEUE_BACKOFF_CAP_MS = 300_000;
 
 export class AsyncInvocations {
   private readonly stopping = new AbortController();
@@ -41,11 +48,24 @@ export class AsyncInvocations {
 
   private async process(fn: LambdaFunction, payload: string, requestId: string, receivedAt: number): Promise<void> {
     let attempts = 0;
+    let requeues = 0;
     let result: LambdaInvokeResult | undefined;
     for (;;) {
       if (this.ageSeconds(receivedAt) >= fn.maximumEventAgeInSeconds) return this.fail(fn, payload, requestId, 'EventAgeExceeded', attempts, result);
+      try {
+        result = await this.execute(fn, payload, requestId, attempts + 1);
+      } catch (error) {
+        if (isThrottleOrServiceError(error)) {
+          const delayMs = Math.min(REQUEUE_BACKOFF_CAP_MS, REQUEUE_BACKOFF_BASE_MS * 2 ** requeues++);
+          this.cloud.record({ service: 'lambda', type: 'async.requeued', functionName: fn.functionName, requestId, errorCode: error.code, delayMs });
+          await this.cloud.sleep(delayMs, this.stopping.signal);
+          if (this.stopping.signal.aborted) return;
+          continue;
+        }
+        // Any other refusal of the attempt fails it as a function error would.
+        result = unhandled(error);
+      }
       attempts++;
-      result = await this.execute(fn, payload, requestId, attempts);
       if (!result.functionError) {
         if (fn.onSuccessDestinationArn) {
           await sendToDestination(this.cloud, fn.onSuccessDestinationArn, { fn, requestId, payload, condition: 'Success', attempts, result });

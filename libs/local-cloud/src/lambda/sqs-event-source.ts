@@ -130,6 +130,11 @@ export class SqsEventSourceMapping {
     try {
       result = await this.invoke(this.functionName, JSON.stringify(event));
     } catch (error) {
+      // A throttled invoke leaves the batch in the queue: it comes back after the visibility timeout (with-sqs.html).
+      if (error instanceof AwsError && error.statusCode === 429) {
+        this.cloud.record({ service: 'lambda', type: 'esm.batch-throttled', uuid: this.uuid, functionName: this.functionName, queue: this.queueName, size: batch.length });
+        return;
+      }
       result = { payload: JSON.stringify({ errorMessage: String(error) }), functionError: 'Unhandled' };
     }
     const failed = result.functionError ? 'all' : this.failedItems(result.payload, batch);

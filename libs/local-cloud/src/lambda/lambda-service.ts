@@ -5,7 +5,7 @@ import { AsyncInvocations } from './async-invocations';
 import { FunctionConcurrency } from './concurrency';
 import { FUNCTION_DEFAULTS, functionNameOf, type FunctionRegistration, type LambdaFunction } from './function-config';
 import { unhandled, type LambdaInvoker } from './invoker';
-import { SqsEventSourceMapping, type EventSourceMappingOptions, type SqsDispatch } from './sqs-event-source';
+import { checkVisibilityTimeout, SqsEventSourceMapping, type EventSourceMappingOptions, type SqsDispatch } from './sqs-event-source';
 
 export interface LambdaServiceOptions {
   invoker: LambdaInvoker;
@@ -88,9 +88,10 @@ export class LambdaService implements LambdaApi {
     return this.asyncInvocations.settled();
   }
 
-  createEventSourceMapping(options: EventSourceMappingOptions): SqsEventSourceMapping {
+  async createEventSourceMapping(options: EventSourceMappingOptions): Promise<SqsEventSourceMapping> {
     const fn = this.getFunction(options.functionName);
     if (!this.options.sqs) throw new Error('LambdaService was created without an SQS API, so it cannot poll queues');
+    await checkVisibilityTimeout(this.options.sqs, options.queueArn, fn.timeoutSeconds);
     const mapping = new SqsEventSourceMapping(this.cloud, this.options.sqs, (name, payload) => this.invoke(name, payload), {
       ...options,
       functionName: fn.functionName,

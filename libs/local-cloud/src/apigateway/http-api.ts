@@ -114,7 +114,8 @@ export class HttpApis {
     try {
       result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));
     } catch (error) {
-      // Lambda refused the invocation (throttled, service error): API Gateway answers its integration error.
+      // "If the Lambda API rejects the invocation request [a throttle...], API Gateway returns a 500 error code"
+      // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
       if (!(error instanceof AwsError)) throw error;
       this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, invokeError: error.code });
       return json(500, { message: 'Internal Server Error' });

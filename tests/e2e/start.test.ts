@@ -4,6 +4,7 @@ import net from 'node:net';
 import { promisify } from 'node:util';
 import { repoPath } from '../contracts/services';
 import { launchBrowser } from '../support/browser';
+import { freePortRun, isFree } from '../support/ports';
 import { expectSagaStates, placeFromForm, UI_WAIT } from '../support/dashboard-page';
 
 interface Ports {
@@ -30,21 +31,10 @@ function ctrlC(child: ChildProcess): void {
   process.kill(-child.pid!, 'SIGINT');
 }
 
-async function isFree(port: number): Promise<boolean> {
-  const server = net.createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 /** Free ports for the emulator, the HTTP API and eight in a row for four serverless offline processes. */
 async function freePorts(): Promise<Ports> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const wanted = Array.from({ length: 10 }, (_, i) => base + i);
-    if ((await Promise.all(wanted.map(isFree))).every(Boolean)) return { cloud: base + 8, http: base + 9, offlineBase: base };
-  }
+  const base = await freePortRun(10);
+  return { cloud: base + 8, http: base + 9, offlineBase: base };
 }
 
 async function until<T>(check: () => T | Promise<T>, what: string, ms = 60_000): Promise<NonNullable<T>> {

@@ -82,6 +82,23 @@ describe('npm start', () => {
     ]) {
       expect(demo.stdout).toMatch(line);
     }
+
+    // tok_flaky: the provider fails twice with ProviderUnavailable, which the payment saga retries by that name. It can
+    // only match if serverless offline's Invoke answers the error's name (patches/serverless-offline+*.patch).
+    const placed = await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': 'e2e-flaky-provider' },
+      body: JSON.stringify({ customerId: 'cust-1', customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], paymentToken: 'tok_flaky' }),
+    });
+    expect(placed.status).toBe(202);
+    const { orderId: flakyOrder } = (await placed.json()) as { orderId: string };
+    const settled = await until(async () => {
+      const order = (await (await fetch(`${base}/orders/${flakyOrder}`)).json()) as { status: string };
+      return order.status !== 'PENDING' && order;
+    }, 'the tok_flaky order to settle');
+    expect(settled).toMatchObject({ status: 'CONFIRMED' });
+    expect(await (await fetch(`${base}/payments/${flakyOrder}`)).json()).toMatchObject({ status: 'CAPTURED', captured: 1299, refunded: 0 });
+
     // The functions ran in serverless offline (its per-invocation report lines), not in this stack's process.
     for (const fn of ['orders] (λ: placeOrder)', 'payments] (λ: authorize)', 'inventory] (λ: reserveItem)', 'notifications] (λ: sendEmail)']) {
       await until(() => run.output().includes(`[${fn}`), `a serverless offline report of ${fn}`, 10_000);

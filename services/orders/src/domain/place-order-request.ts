@@ -1,5 +1,5 @@
 import { NUMERIC_MATCH_LIMIT } from '@shop/aws-limits';
-import { createAjv, describeErrors } from '@shop/events';
+import { createAjv, describeErrors, isIsoCurrency } from '@shop/events';
 import type { NewOrder } from './order';
 
 export interface FieldError {
@@ -44,10 +44,6 @@ const schema = {
 };
 
 let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
-
-/** The ISO 4217 codes the runtime knows (its ICU data): `^[A-Z]{3}$` alone would accept "ABC". */
-let currencies: Set<string> | undefined;
-const isIsoCurrency = (code: string) => (currencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
 
 /** `items[1].quantity` rather than the validator's `detail.items[1].quantity`. */
 const fieldOf = (path: string) => path.replace(/^detail\.?/, '') || 'body';

@@ -239,6 +239,8 @@ describe('POST /orders and GET /orders/{orderId}', () => {
     ['missing fields', orderBody({ customerEmail: undefined, items: undefined }), ['customerEmail', 'items']],
     ['a negative quantity and a zero price', orderBody({ items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }, { sku: 'SKU-2', quantity: -1, unitPrice: 0 }] }), ['items[1].quantity', 'items[1].unitPrice']],
     ['a bad e-mail, currency and sku', orderBody({ customerEmail: 'not-an-email', currency: 'euro', items: [{ sku: '-bad', quantity: 1, unitPrice: 1 }] }), ['customerEmail', 'currency', 'items[0].sku']],
+    ['a sku on two lines, with another bad field', orderBody({ items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }, { sku: 'SKU-1', quantity: 2, unitPrice: 100 }], paymentToken: '' }), ['items[1].sku', 'paymentToken']],
+    ['a currency that is not in ISO 4217', orderBody({ currency: 'XYZ' }), ['currency']],
   ])('refuses %s with 400 naming every bad field, storing and publishing nothing', async (_, body, fields) => {
     const before = await executionCount();
     const response = await http('POST', '/orders', { body: JSON.stringify(body) });

@@ -1,7 +1,9 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { startDynalite } from '../test/dynalite';
 import { catalog, type DetailType } from './catalog';
 import { createEventHandler, UnsupportedEventError } from './consumer';
+import { CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS, IDEMPOTENCY_EXPIRY_ATTRIBUTE } from './idempotency';
 import { EventValidationError } from './validation';
 
 let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -111,6 +113,29 @@ describe('createEventHandler', () => {
     await createEventHandler({ name: 'payments.order-cancelled', accepts: ['OrderCancelled.v1'], handle: first, idempotencyTable: 'idempotency' })(eventBridgeEvent('OrderCancelled.v1', detail), context());
     await createEventHandler({ name: 'inventory.order-cancelled', accepts: ['OrderCancelled.v1'], handle: second, idempotencyTable: 'idempotency' })(eventBridgeEvent('OrderCancelled.v1', detail), context());
     expect([first.mock.calls.length, second.mock.calls.length]).toEqual([1, 1]);
+  });
+
+  it('answers a repeat from its record until CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS after, the record expiring by its TTL attribute', async () => {
+    const handle = jest.fn(async () => 'handled once');
+    const consumer = createEventHandler({ name: 'late-repeats', accepts: ['PaymentCompleted.v1'], handle, idempotencyTable: 'idempotency' });
+    const detail = example('PaymentCompleted.v1');
+    detail.metadata.id = '66666666-6666-4666-8666-666666666666';
+    const handledAt = Math.round(Date.now() / 1000);
+    await consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
+
+    const { Items = [] } = await db.client.send(new ScanCommand({ TableName: 'idempotency', FilterExpression: 'begins_with(id, :prefix)', ExpressionAttributeValues: { ':prefix': { S: 'late-repeats#' } } }));
+    const expiry = Number(Items[0]?.[IDEMPOTENCY_EXPIRY_ATTRIBUTE]?.N);
+    expect(expiry - handledAt).toBeGreaterThanOrEqual(CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS - 1);
+    expect(expiry - handledAt).toBeLessThanOrEqual(CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS + 2);
+
+    // The same event replayed a minute before the record expires (Powertools reads the clock from Date.now).
+    const now = jest.spyOn(Date, 'now').mockReturnValue((expiry - 60) * 1000);
+    try {
+      await expect(consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context())).resolves.toBe('handled once');
+    } finally {
+      now.mockRestore();
+    }
+    expect(handle).toHaveBeenCalledTimes(1);
   });
 
   it('refuses to run without an idempotency table', async () => {

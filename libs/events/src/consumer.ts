@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { isDetailType, type DetailOf, type DetailType } from './catalog';
+import { CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS, IDEMPOTENCY_EXPIRY_ATTRIBUTE } from './idempotency';
 import { upcasters } from './versions';
 import { assertValidDetail } from './validation';
 
@@ -39,22 +40,27 @@ type Handler = (event: EventBridgeEvent<string, unknown>, context: Context) => P
  * - rejects detail-types outside `accepts` and details that violate their schema by THROWING, with an error naming
  *   the fields: the failure goes through Lambda's retries to the function's on-failure destination (never dropped);
  * - logs through Powertools Logger with the envelope's correlation id;
- * - runs `handle` at most once per `detail.metadata.id` (Powertools idempotency, DynamoDB persistence). EventBridge
- *   gives every PutEvents call a new envelope `id`, so only the producer's metadata.id survives producer retries.
+ * - runs `handle` at most once per `detail.metadata.id` (Powertools idempotency, DynamoDB persistence), for as long as
+ *   the longest redelivery (CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS). EventBridge gives every PutEvents call a new
+ *   envelope `id`, so only the producer's metadata.id survives producer retries.
  * Failures are never caught here: a handler that logs and returns would defeat every DLQ.
  */
 export function createEventHandler<T extends DetailType>(options: ConsumerOptions<T>): Handler {
   const logger = options.logger ?? new Logger();
   const accepted = new Set<string>(options.accepts);
   let idempotent: ((event: Received<T>, context: Context) => Promise<unknown>) | undefined;
-  const config = new IdempotencyConfig({ eventKeyJmesPath: 'detail.metadata.id', throwOnNoIdempotencyKey: true });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'detail.metadata.id',
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS,
+  });
 
   function idempotentHandle(): (event: Received<T>, context: Context) => Promise<unknown> {
     if (idempotent) return idempotent;
     const tableName = options.idempotencyTable ?? process.env.IDEMPOTENCY_TABLE;
     if (!tableName) throw new Error('createEventHandler: no idempotency table (set IDEMPOTENCY_TABLE)');
     idempotent = makeIdempotent((event: Received<T>, context: Context) => options.handle(event, { logger, context }), {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName, expiryAttr: IDEMPOTENCY_EXPIRY_ATTRIBUTE }),
       config,
       keyPrefix: options.name,
     });

@@ -19,6 +19,8 @@ export const contracts: ServiceContract[] = ['orders', 'payments', 'inventory', 
 export interface CfnResource {
   Type: string;
   Properties: Record<string, any>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 
 /** The resources `sls package` wrote for a service (tests/global-setup.ts packages stale services first). */

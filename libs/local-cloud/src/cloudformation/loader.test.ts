@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, ListExecutionsCommand, type ListExecutionsCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -220,6 +220,32 @@ describe('loadSystem', () => {
     });
     await expect(loadSystem([tight], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId })).rejects.toThrow(
       'lambda (tight-dev): Mapping (AWS::Lambda::EventSourceMapping): Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds',
+    );
+  });
+
+  it("applies a table's TimeToLiveSpecification, as CloudFormation does", async () => {
+    const table = (TableName: string, TimeToLiveSpecification?: object) => ({
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], TimeToLiveSpecification },
+    });
+    const stack = service('ttl-dev', {
+      Resources: {
+        Expiring: table('ttl-expiring', { AttributeName: 'expiration', Enabled: true }),
+        Disabled: table('ttl-disabled', { AttributeName: 'expiration', Enabled: false }),
+        Plain: table('ttl-plain'),
+      },
+    });
+    await loadSystem([stack], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId });
+    const dynamodb = new DynamoDBClient(clientConfig(local.url));
+    const described = async (TableName: string) => (await dynamodb.send(new DescribeTimeToLiveCommand({ TableName }))).TimeToLiveDescription;
+    expect(await described('ttl-expiring')).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiration' });
+    expect(await described('ttl-disabled')).toEqual({ TimeToLiveStatus: 'DISABLED' });
+    expect(await described('ttl-plain')).toEqual({ TimeToLiveStatus: 'DISABLED' });
+    dynamodb.destroy();
+
+    const nameless = service('ttl-bad-dev', { Resources: { Bad: table('ttl-nameless', { Enabled: true }) } });
+    await expect(loadSystem([nameless], { endpoint: local.url, functions: local.lambda })).rejects.toThrow(
+      "lambda (ttl-bad-dev): Bad (AWS::DynamoDB::Table): 1 validation error detected: Value null at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null",
     );
   });
 

@@ -1,4 +1,10 @@
-import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateArchiveCommand, CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateRegistryCommand, CreateSchemaCommand, SchemasClient } from '@aws-sdk/client-schemas';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -161,6 +167,15 @@ const table: Provisioner = async (props, ctx) => {
     LocalSecondaryIndexes: props.LocalSecondaryIndexes,
   };
   await ctx.clients.dynamodb.send(new CreateTableCommand(input));
+  // A new table's TTL is disabled; CloudFormation enables it when the template says so
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-timetolivespecification.html).
+  const ttl = props.TimeToLiveSpecification as Props | undefined;
+  if (ttl && (ttl.Enabled === true || ttl.Enabled === 'true')) {
+    const { TimeToLiveDescription } = await ctx.clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    if (TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED' || TimeToLiveDescription.AttributeName !== ttl.AttributeName) {
+      await ctx.clients.dynamodb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }));
+    }
+  }
   const tableArn = arn(ctx, 'dynamodb', `table/${name}`);
   return { ref: name, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/local` } };
 };

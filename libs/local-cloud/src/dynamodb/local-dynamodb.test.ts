@@ -10,7 +10,7 @@ import {
   DynamoDBClient,
   ExecuteStatementCommand,
   TransactWriteItemsCommand,
-  UpdateTimeToLiveCommand,
+  TransactGetItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Cloud, type CloudActivity } from '../cloud';
@@ -109,7 +109,7 @@ describe('DynamoDB (dynalite) behind the endpoint proxy', () => {
     const cases = [
       new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'orders', Item: { pk: { S: 'a' }, sk: { S: 'b' } } } }] }),
       new ExecuteStatementCommand({ Statement: 'SELECT * FROM orders' }),
-      new UpdateTimeToLiveCommand({ TableName: 'orders', TimeToLiveSpecification: { Enabled: true, AttributeName: 'ttl' } }),
+      new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'orders', Key: { pk: { S: 'a' }, sk: { S: 'b' } } } }] }),
     ];
     for (const command of cases) {
       const operation = command.constructor.name.replace(/Command$/, '');

@@ -2,10 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { Cloud } from '../cloud';
+import { AwsError } from '../errors';
+import { TimeToLive } from './time-to-live';
 
 /**
  * DynamoDB for the emulator: a dynalite server on 127.0.0.1 (random port) and a byte-for-byte proxy
- * that the shared endpoint hands every `DynamoDB_20120810.*` request to.
+ * that the shared endpoint hands every `DynamoDB_20120810.*` request to. The proxy itself serves Time to Live
+ * (time-to-live.ts), which dynalite lacks.
  */
 
 export interface DynamoDbOptions {
@@ -44,15 +47,18 @@ const DYNALITE_OPERATIONS = new Set([
   'UpdateTable',
 ]);
 
+/** Served by the proxy, not dynalite (whose DescribeTimeToLive always answers DISABLED). */
+const TTL_OPERATIONS = new Set(['UpdateTimeToLive', 'DescribeTimeToLive']);
+
 /**
- * dynalite answers an operation it lacks (TransactWriteItems, PartiQL, UpdateTimeToLive...) with a bare
+ * dynalite answers an operation it lacks (TransactWriteItems, PartiQL...) with a bare
  * UnknownOperationException that the SDK shows as "UnknownError": say instead what is missing.
  */
 function rejectUnsupported(operation: string, req: http.IncomingMessage, res: http.ServerResponse): void {
   req.resume();
   const body = JSON.stringify({
     __type: 'com.amazon.coral.service#UnknownOperationException',
-    message: `${operation} is not supported by the local DynamoDB (dynalite). Supported: ${[...DYNALITE_OPERATIONS].join(', ')}.`,
+    message: `${operation} is not supported by the local DynamoDB (dynalite). Supported: ${[...new Set([...DYNALITE_OPERATIONS, ...TTL_OPERATIONS])].join(', ')}.`,
   });
   res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -67,6 +73,12 @@ function answerError(res: http.ServerResponse, status: number, code: string, mes
   res.end(body);
 }
 
+function answerJson(res: http.ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 function readAll(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -74,6 +86,17 @@ function readAll(req: http.IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A JSON request body; anything else is answered as AWS does, with a SerializationException. */
+function parseInput(body: Buffer): Record<string, unknown> {
+  try {
+    const input = JSON.parse(body.toString('utf8')) as unknown;
+    if (input !== null && typeof input === 'object' && !Array.isArray(input)) return input as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new AwsError('SerializationException', 'the request body is not a JSON object');
 }
 
 /** The tables a request names: `TableName`, or the keys of a batch's `RequestItems`. */
@@ -101,9 +124,25 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
   const endpoint = `http://127.0.0.1:${port}`;
   const agent = new http.Agent({ keepAlive: true });
   cloud.dynamodbEndpoint = endpoint;
+  const timeToLive = new TimeToLive(cloud, endpoint);
+  timeToLive.start();
+
+  async function serveTimeToLive(operation: string, body: Buffer, res: http.ServerResponse): Promise<void> {
+    let statusCode = 200;
+    try {
+      const input = parseInput(body);
+      answerJson(res, operation === 'UpdateTimeToLive' ? await timeToLive.update(input) : await timeToLive.describe(input));
+    } catch (error) {
+      const failure = error instanceof AwsError ? error : new AwsError('InternalServerError', (error as Error).message, 500);
+      statusCode = failure.statusCode;
+      answerError(res, failure.statusCode, failure.code, failure.message);
+    }
+    cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode });
+  }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    if (TTL_OPERATIONS.has(operation)) return serveTimeToLive(operation, await readAll(req), res);
     if (operation && !DYNALITE_OPERATIONS.has(operation)) {
       cloud.record({ service: 'dynamodb', type: 'operation.unsupported', operation });
       return rejectUnsupported(operation, req, res);
@@ -118,6 +157,7 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
       { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
         answer.on('end', () => cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode }));
+        if (operation === 'DeleteTable' && answer.statusCode === 200) for (const table of site.names) timeToLive.forget(table);
         // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
         // the write again, so a conditional write can then fail its own condition.
@@ -139,6 +179,7 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
   }
 
   async function close(): Promise<void> {
+    await timeToLive.stop();
     agent.destroy();
     const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     // Clients calling dynalite directly may hold keep-alive sockets: do not wait for them to time out.

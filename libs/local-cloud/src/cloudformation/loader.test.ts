@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, ListExecutionsCommand, type ListExecutionsCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -263,5 +265,54 @@ describe('loadSystem', () => {
   it('names an import no stack exports', async () => {
     const orphan = service('orphan-dev', { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::ImportValue': 'nobody-exports-this' } } } } });
     await expect(loadSystem([orphan], { endpoint: local.url, functions: local.lambda })).rejects.toThrow('no stack exports what these import: orphan-dev imports nobody-exports-this');
+  });
+});
+
+describe('loadSystem over a kept DynamoDB path', () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-dynamodb-'));
+  });
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  const keptStack = (keys: Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>) =>
+    service('kept-dev', {
+      Resources: {
+        Items: {
+          Type: 'AWS::DynamoDB::Table',
+          Properties: {
+            TableName: 'kept-items',
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: keys.map((k) => ({ AttributeName: k.AttributeName, AttributeType: 'S' })),
+            KeySchema: keys,
+            TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+          },
+        },
+      },
+    });
+
+  it('loads again after a restart: the kept table goes on, with its items and its TTL', async () => {
+    const first = await startLocalCloud({ port: 0, dynamodbPath: directory });
+    await loadSystem([keptStack([{ AttributeName: 'id', KeyType: 'HASH' }])], { endpoint: first.url, functions: first.lambda });
+    const writer = new DynamoDBClient(clientConfig(first.url));
+    await writer.send(new PutItemCommand({ TableName: 'kept-items', Item: { id: { S: 'kept' } } }));
+    writer.destroy();
+    await first.stop();
+
+    const second = await startLocalCloud({ port: 0, dynamodbPath: directory });
+    const reader = new DynamoDBClient(clientConfig(second.url));
+    try {
+      await loadSystem([keptStack([{ AttributeName: 'id', KeyType: 'HASH' }])], { endpoint: second.url, functions: second.lambda });
+      // And once more in the same process: nothing to change.
+      await loadSystem([keptStack([{ AttributeName: 'id', KeyType: 'HASH' }])], { endpoint: second.url, functions: second.lambda });
+      expect((await reader.send(new GetItemCommand({ TableName: 'kept-items', Key: { id: { S: 'kept' } } }))).Item).toEqual({ id: { S: 'kept' } });
+      expect((await reader.send(new DescribeTimeToLiveCommand({ TableName: 'kept-items' }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiration' });
+      await expect(loadSystem([keptStack([{ AttributeName: 'sku', KeyType: 'HASH' }])], { endpoint: second.url, functions: second.lambda })).rejects.toThrow(
+        'table kept-items exists with key schema [["id","HASH"]], the template declares [["sku","HASH"]]',
+      );
+    } finally {
+      reader.destroy();
+      await second.stop();
+    }
   });
 });

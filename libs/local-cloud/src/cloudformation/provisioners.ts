@@ -1,8 +1,10 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateArchiveCommand, CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
@@ -166,7 +168,12 @@ const table: Provisioner = async (props, ctx) => {
     GlobalSecondaryIndexes: props.GlobalSecondaryIndexes,
     LocalSecondaryIndexes: props.LocalSecondaryIndexes,
   };
-  await ctx.clients.dynamodb.send(new CreateTableCommand(input));
+  try {
+    await ctx.clients.dynamodb.send(new CreateTableCommand(input));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    await assertKeptTableFits(name, props, ctx);
+  }
   // A new table's TTL is disabled; CloudFormation enables it when the template says so
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-timetolivespecification.html).
   const ttl = props.TimeToLiveSpecification as Props | undefined;
@@ -179,6 +186,18 @@ const table: Provisioner = async (props, ctx) => {
   const tableArn = arn(ctx, 'dynamodb', `table/${name}`);
   return { ref: name, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/local` } };
 };
+
+/**
+ * A table that exists already was kept from an earlier run (a DynamoDB path keeps tables across restarts): the stack
+ * goes on with it, items included, as long as its keys are still the template's.
+ */
+async function assertKeptTableFits(name: string, props: Props, ctx: ProvisionContext): Promise<void> {
+  const { Table } = await ctx.clients.dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  const keys = (schema: Props[] | undefined) => JSON.stringify((schema ?? []).map((k) => [k.AttributeName, k.KeyType]));
+  if (keys(Table?.KeySchema) !== keys(props.KeySchema)) {
+    throw new TemplateError(`table ${name} exists with key schema ${keys(Table?.KeySchema)}, the template declares ${keys(props.KeySchema)}: delete the kept table (or its DynamoDB path)`);
+  }
+}
 
 const stateMachine: Provisioner = async (props, ctx) => {
   const name = (props.StateMachineName as string | undefined) ?? physicalName(ctx);

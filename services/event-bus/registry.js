@@ -52,8 +52,19 @@ function schemas() {
  * with shop-<domain>- (every role of that service's stack is named so). Principals of other accounts are denied.
  * Condition keys: events:source (EventBridge service authorization reference) and the global aws:PrincipalArn /
  * aws:PrincipalAccount keys.
+ * Each StatementId starts with shop-<stage>-: CloudFormation takes it as the policy's physical id, which must be unique in
+ * the account and region, across buses and stacks (aws/aws-cdk#29627), so a second stage would otherwise fail to create
+ * its policies. EventBridge allows 1-64 characters of [a-zA-Z0-9-_]
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html).
+ * Called by the framework's ${file(./registry.js):busPolicies} with its variable resolver.
  */
-function busPolicies() {
+async function busPolicies({ resolveVariable }) {
+  const stage = await resolveVariable('sls:stage');
+  const statementId = (name) => {
+    const id = `shop-${stage}-${name}`;
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(id)) throw new Error(`bus policy StatementId ${id}: at most 64 characters of [a-zA-Z0-9-_] (shorten the stage)`);
+    return id;
+  };
   const domains = [...new Set(schemaFiles().map((s) => s.domain))];
   const busArn = { 'Fn::GetAtt': ['EventBus', 'Arn'] };
   const resources = {
@@ -61,7 +72,7 @@ function busPolicies() {
       Type: 'AWS::Events::EventBusPolicy',
       Properties: {
         EventBusName: { Ref: 'EventBus' },
-        StatementId: 'this-account-only',
+        StatementId: statementId('this-account-only'),
         Statement: {
           Effect: 'Deny',
           Principal: '*',
@@ -77,7 +88,7 @@ function busPolicies() {
       Type: 'AWS::Events::EventBusPolicy',
       Properties: {
         EventBusName: { Ref: 'EventBus' },
-        StatementId: `only-${domain}-puts-its-source`,
+        StatementId: statementId(`only-${domain}-puts-its-source`),
         Statement: {
           Effect: 'Deny',
           Principal: '*',

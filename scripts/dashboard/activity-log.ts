@@ -10,11 +10,13 @@ const TIMELINE_TYPES: Record<CloudActivity['service'], (type: string) => boolean
   ses: (type) => type === 'email.sent',
   dynamodb: (type) => type === 'operation.unsupported',
   faults: (type) => type === 'fault.injected',
+  cloudwatch: (type) => type === 'alarm.state-changed',
+  sns: (type) => type === 'notification.failed',
 };
 
 /**
  * What a developer follows on the timeline: the bus (events, rules, deliveries, DLQs), Lambda's async retries and
- * destinations, SQS dead-lettering, executions starting and ending. Every DynamoDB call and every state transition
+ * destinations, SQS dead-lettering, executions starting and ending, alarms changing state and SNS deliveries that failed. Every DynamoDB call and every state transition
  * would drown it (the saga graph shows those).
  */
 export function isTimelineActivity(activity: CloudActivity): boolean {

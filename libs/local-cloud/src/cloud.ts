@@ -20,7 +20,7 @@ export interface CloudOptions {
 
 /** One observable fact about what the cloud did, for tests, logs and the dashboard. */
 export interface CloudActivity {
-  service: 'events' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb' | 'faults';
+  service: 'events' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb' | 'faults' | 'cloudwatch' | 'sns';
   type: string;
   time: string;
   [key: string]: unknown;
@@ -85,6 +85,19 @@ export interface LambdaApi {
   invokeAsync(functionArnOrName: string, payload: string): Promise<void>;
 }
 
+export interface SnsApi {
+  /** Publishes to a topic as the Publish API does. Throws AwsError `NotFound` when the topic does not exist. */
+  publish(input: { topicArn: string; message: string; subject?: string }): Promise<{ MessageId: string }>;
+}
+
+export interface CloudWatchApi {
+  /**
+   * Takes one log line a function wrote: an Embedded Metric Format document becomes metrics, as CloudWatch Logs
+   * extracts them; any other line is ignored. Answers how many metric values it stored.
+   */
+  putLogLine(line: string): number;
+}
+
 export class Cloud {
   readonly region: string;
   readonly accountId: string;
@@ -99,6 +112,8 @@ export class Cloud {
   events!: EventsApi;
   states!: StatesApi;
   lambda!: LambdaApi;
+  sns!: SnsApi;
+  cloudwatch!: CloudWatchApi;
   /** Endpoint of the DynamoDB emulation (dynalite), for integrations that call DynamoDB. */
   dynamodbEndpoint?: string;
 

@@ -1,5 +1,7 @@
 import './polyfills';
 import { Cloud, type CloudOptions } from './cloud';
+import { createCloudWatchEndpoint } from './cloudwatch/cloudwatch-endpoint';
+import type { CloudWatchService } from './cloudwatch/cloudwatch-service';
 import { createDynamoDb, type LocalDynamoDb } from './dynamodb/local-dynamodb';
 import type { FaultInjector } from './faults/injector';
 import { faultRoutes } from './faults/routes';
@@ -15,6 +17,8 @@ import type { SchemasService } from './schemas/schemas-service';
 import { LocalCloudServer } from './server';
 import { createSesRestService } from './ses/ses-rest';
 import type { SesService } from './ses/ses-service';
+import { createSnsEndpoint } from './sns/sns-endpoint';
+import type { SnsService } from './sns/sns-service';
 import { sqsQueryHandler } from './sqs/query-protocol';
 import { SqsService } from './sqs/sqs-service';
 
@@ -32,6 +36,9 @@ export type { LambdaInvoker, InvocationRequest } from './lambda/invoker';
 export type { FunctionRegistration, LambdaFunction } from './lambda/function-config';
 export type { EventSourceMappingOptions, SqsEventSourceMapping } from './lambda/sqs-event-source';
 export type { SentEmail, SentEmailFilter } from './ses/ses-service';
+export { CloudWatchService } from './cloudwatch/cloudwatch-service';
+export type { MetricAlarm } from './cloudwatch/alarms';
+export { SnsService, type SentSnsEmail, type SnsEmailFilter } from './sns/sns-service';
 export { EventBridgeService } from './eventbridge/service';
 export { StepFunctionsService, type ExecutionGraph } from './stepfunctions';
 export { HttpApis, type HttpRequest, type HttpResponse } from './apigateway/http-api';
@@ -64,6 +71,10 @@ export interface LocalCloud {
   schemas: SchemasService;
   /** SES v2 capture: `ses.listSentEmails(filter?)`. */
   ses: SesService;
+  /** CloudWatch: the metrics kept (AWS's own, PutMetricData, EMF), alarms evaluated on a timer scaled by timeScale. */
+  cloudwatch: CloudWatchService;
+  /** SNS: topics, subscriptions, deliveries; `sns.listEmails(filter?)` for what e-mail subscriptions got. */
+  sns: SnsService;
   dynamodb: LocalDynamoDb;
   /** The fault plan in force: `faults.set(plan)`, `faults.snapshot()` (also `GET`/`PUT /_local/faults`). */
   faults: FaultInjector;
@@ -111,6 +122,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   server.registerRestService(ses);
   for (const route of ses.localRoutes) server.registerLocalRoute(route);
 
+  const sns = createSnsEndpoint(cloud, url);
+  cloud.sns = sns.service;
+  server.registerRestService(sns.rest);
+  for (const route of sns.localRoutes) server.registerLocalRoute(route);
+
+  const cloudwatch = createCloudWatchEndpoint(cloud, { queueGauges: () => sqs.queueGauges() });
+  cloud.cloudwatch = cloudwatch.service;
+  server.registerJsonService(cloudwatch.json);
+  server.registerRestService(cloudwatch.rest);
+  for (const route of cloudwatch.localRoutes) server.registerLocalRoute(route);
+
   const dynamodb = await createDynamoDb(cloud, { path: options.dynamodbPath });
   server.registerRawService(dynamodb);
   // Step Functions' DynamoDB tasks reach it through the endpoint too, so they meet the same faults as the SDK's calls.
@@ -128,9 +150,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     http,
     schemas: schemas.service,
     ses: ses.service,
+    cloudwatch: cloudwatch.service,
+    sns: sns.service,
     dynamodb,
     faults: cloud.faults,
     async stop() {
+      cloudwatch.service.stop();
       events.stop();
       states.close();
       await http.close();

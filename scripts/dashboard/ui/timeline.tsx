@@ -162,6 +162,10 @@ function describe(activity: LoggedActivity): string {
       return faultText(activity);
     case 'email.sent':
       return `e-mail "${String(activity.subject)}" to ${String(activity.to)}`;
+    case 'alarm.state-changed':
+      return `alarm ${String(activity.alarmName)}: ${String(activity.oldState)} → ${String(activity.state)}`;
+    case 'notification.failed':
+      return `SNS ${shortName(String(activity.topicArn))} → ${String(activity.protocol)} ${shortName(String(activity.endpoint))} failed: ${String(activity.error)}`;
     default:
       if (activity.service === 'states') return `${shortName(String(activity.stateMachineArn))} / ${truncate(shortName(String(activity.executionArn)), 22)}: ${activity.type}`;
       return `${activity.type} ${JSON.stringify(activity).slice(0, 120)}`;

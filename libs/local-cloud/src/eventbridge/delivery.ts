@@ -241,7 +241,7 @@ export class TargetDeliveries {
       await this.cloud.sqs.sendMessage(dlqArn, JSON.stringify(order.event), attributes);
       this.record('delivery.dead-lettered', order, { deadLetterQueueArn: dlqArn, errorCode: failure.code, retryAttempts: retries });
     } catch (error) {
-      this.drop(order, `sending to the dead-letter queue ${dlqArn} failed: ${messageOf(error)}`, { errorCode: failure.code });
+      this.drop(order, `sending to the dead-letter queue ${dlqArn} failed: ${messageOf(error)}`, { errorCode: failure.code, deadLetterQueueArn: dlqArn });
     }
   }
 

@@ -5,6 +5,7 @@ import type { LambdaInvokeResult } from '../cloud';
 import type { LambdaFunction } from './function-config';
 import { runWithEnvironment } from './invocation-environment';
 import { unhandled, type InvocationRequest, type LambdaInvoker } from './invoker';
+import { runCapturingLogLines } from './log-capture';
 
 type Handler = (event: unknown, context: LambdaContext, callback?: (error?: unknown, result?: unknown) => void) => unknown;
 
@@ -34,20 +35,23 @@ export class InProcessInvoker implements LambdaInvoker {
   private readonly handlers = new Map<string, Handler>();
 
   invoke(request: InvocationRequest): Promise<LambdaInvokeResult> {
-    return runWithEnvironment(request.environment, async () => {
-      let handler: Handler;
-      try {
-        handler = this.load(request.fn);
-      } catch (error) {
-        return unhandled(error);
-      }
-      try {
-        const result = await callHandler(handler, JSON.parse(request.payload), contextFor(request));
-        return { payload: JSON.stringify(result ?? null) };
-      } catch (error) {
-        return unhandled(error);
-      }
-    });
+    const run = () => this.run(request);
+    return runWithEnvironment(request.environment, () => (request.onLogLine ? runCapturingLogLines(request.onLogLine, run) : run()));
+  }
+
+  private async run(request: InvocationRequest): Promise<LambdaInvokeResult> {
+    let handler: Handler;
+    try {
+      handler = this.load(request.fn);
+    } catch (error) {
+      return unhandled(error);
+    }
+    try {
+      const result = await callHandler(handler, JSON.parse(request.payload), contextFor(request));
+      return { payload: JSON.stringify(result ?? null) };
+    } catch (error) {
+      return unhandled(error);
+    }
   }
 
   private load(fn: LambdaFunction): Handler {

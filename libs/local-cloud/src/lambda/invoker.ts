@@ -11,6 +11,12 @@ export interface InvocationRequest {
   deadline: number;
   /** The environment the function runs with: its own variables over Lambda's runtime variables. */
   environment: Record<string, string>;
+  /**
+   * Each line the function writes to stdout during the invocation, as Lambda sends it to CloudWatch Logs (where
+   * Embedded Metric Format lines become metrics). Invokers whose functions run elsewhere (serverless offline) do not
+   * call it: their output is forwarded by whoever reads it (scripts/local-stack).
+   */
+  onLogLine?: (line: string) => void;
 }
 
 /**

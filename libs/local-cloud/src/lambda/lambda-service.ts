@@ -142,7 +142,8 @@ export class LambdaService implements LambdaApi {
     const base = { service: 'lambda' as const, functionName: fn.functionName, requestId, invocationType, attempt };
     const site = { names: [fn.functionName], context: { functionName: fn.functionName, requestId, invocationType } };
     this.cloud.record({ ...base, type: 'invocation.started' });
-    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const startedAt = Date.now();
+    const deadline = startedAt + fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<LambdaInvokeResult>((resolve) => {
       timer = setTimeout(() => {
@@ -151,16 +152,17 @@ export class LambdaService implements LambdaApi {
       }, fn.timeoutSeconds * 1000);
     });
     const running = this.options.invoker
-      .invoke({ fn, payload, requestId, deadline, environment: this.environmentFor(fn) })
+      .invoke({ fn, payload, requestId, deadline, environment: this.environmentFor(fn), onLogLine: (line) => this.cloud.cloudwatch?.putLogLine(line) })
       .catch((error: unknown) => unhandled(error));
     let result = await Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
     const lost = this.cloud.faults.pick('lambda.after', site, LOST_OUTCOMES);
     if (lost) result = { payload: JSON.stringify(lost.payload(fn, requestId)), functionError: 'Unhandled' };
+    const durationMs = Date.now() - startedAt;
     if (result.functionError) {
       const error = parseError(result.payload);
-      this.cloud.record({ ...base, type: 'invocation.failed', errorType: error.errorType, errorMessage: error.errorMessage });
+      this.cloud.record({ ...base, type: 'invocation.failed', errorType: error.errorType, errorMessage: error.errorMessage, durationMs });
     } else {
-      this.cloud.record({ ...base, type: 'invocation.succeeded' });
+      this.cloud.record({ ...base, type: 'invocation.succeeded', durationMs });
     }
     return result;
   }

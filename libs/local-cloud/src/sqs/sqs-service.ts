@@ -110,6 +110,18 @@ export class SqsService implements SqsApi {
     });
   }
 
+  /**
+   * Each queue's depth as the AWS/SQS gauges report it: messages visible, in flight, delayed, and the age of the
+   * oldest message in seconds (0 for an empty queue), for the emulator's CloudWatch metrics.
+   */
+  queueGauges(now = Date.now()): Array<{ queueName: string; visible: number; notVisible: number; delayed: number; oldestAgeSeconds: number }> {
+    return [...this.queues.values()].map((queue) => {
+      const counts = queue.counts(now);
+      const oldest = queue.peek(now).reduce((min, message) => Math.min(min, message.sentTimestamp), now);
+      return { queueName: queue.name, visible: counts.visible, notVisible: counts.inFlight, delayed: counts.delayed, oldestAgeSeconds: Math.floor((now - oldest) / 1000) };
+    });
+  }
+
   queueArn(name: string): string {
     return this.cloud.arn('sqs', name);
   }

@@ -251,6 +251,72 @@ describe('loadSystem', () => {
     );
   });
 
+  it('creates SNS topics, subscriptions and CloudWatch alarms, the alarm notifying a topic another stack exports', async () => {
+    const ops = service('ops-dev', {
+      Parameters: { AlarmEmailAddress: { Type: 'String', Default: 'ops@example.com' } },
+      Resources: {
+        AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'ops-alarms-dev', DisplayName: 'Ops alarms' } },
+        AlarmEmail: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: { Ref: 'AlarmEmailAddress' } } },
+        AlarmInbox: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'ops-alarm-inbox' } },
+        AlarmQueueSubscription: {
+          Type: 'AWS::SNS::Subscription',
+          Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': ['AlarmInbox', 'Arn'] }, RawMessageDelivery: true },
+        },
+        AlarmTopicPolicy: {
+          Type: 'AWS::SNS::TopicPolicy',
+          Properties: { Topics: [{ Ref: 'AlarmTopic' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: '*' }] } },
+        },
+      },
+      Outputs: {
+        AlarmTopicArn: { Value: { Ref: 'AlarmTopic' }, Export: { Name: 'ops-dev-AlarmTopicArn' } },
+        AlarmTopicName: { Value: { 'Fn::GetAtt': ['AlarmTopic', 'TopicName'] } },
+      },
+    });
+    const watched = service('watched-dev', {
+      Resources: {
+        Dlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'watched-dlq' } },
+        DlqAlarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            AlarmDescription: 'a message waits in the DLQ',
+            Namespace: 'AWS/SQS',
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Dlq', 'QueueName'] } }],
+            Statistic: 'Maximum',
+            Period: '60',
+            EvaluationPeriods: 1,
+            Threshold: 0,
+            ComparisonOperator: 'GreaterThanThreshold',
+            TreatMissingData: 'notBreaching',
+            AlarmActions: [{ 'Fn::ImportValue': 'ops-dev-AlarmTopicArn' }],
+          },
+        },
+        Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/vendedlogs/states/watched-dev' } },
+      },
+      Outputs: { AlarmName: { Value: { Ref: 'DlqAlarm' } }, AlarmArn: { Value: { 'Fn::GetAtt': ['DlqAlarm', 'Arn'] } }, LogsArn: { Value: { 'Fn::GetAtt': ['Logs', 'Arn'] } } },
+    });
+    const [opsStack, watchedStack] = await loadSystem([watched, ops], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId });
+    const topicArn = `arn:aws:sns:us-east-1:${local.cloud.accountId}:ops-alarms-dev`;
+    expect(opsStack!.outputs).toEqual({ AlarmTopicArn: topicArn, AlarmTopicName: 'ops-alarms-dev' });
+    expect(watchedStack!.outputs).toEqual({
+      AlarmName: 'watched-dev-DlqAlarm',
+      AlarmArn: `arn:aws:cloudwatch:us-east-1:${local.cloud.accountId}:alarm:watched-dev-DlqAlarm`,
+      LogsArn: `arn:aws:logs:us-east-1:${local.cloud.accountId}:log-group:/aws/vendedlogs/states/watched-dev:*`,
+    });
+    expect(local.cloudwatch.alarms.get('watched-dev-DlqAlarm')).toMatchObject({ periodSeconds: 60, alarmActions: [topicArn], dimensions: [{ Name: 'QueueName', Value: 'watched-dlq' }] });
+
+    const sqs = new SQSClient(clientConfig(local.url));
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: `${local.url}/${local.cloud.accountId}/watched-dlq`, MessageBody: 'poison' }));
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${local.url}/${local.cloud.accountId}/ops-alarm-inbox`, WaitTimeSeconds: 10 }));
+      expect(JSON.parse(Messages[0]!.Body!)).toMatchObject({ AlarmName: 'watched-dev-DlqAlarm', NewStateValue: 'ALARM' });
+    } finally {
+      sqs.destroy();
+    }
+    await local.sns.settled();
+    expect(local.sns.listEmails({ to: 'ops@example.com' })).toEqual([expect.objectContaining({ subject: 'ALARM: "watched-dev-DlqAlarm" in US East (N. Virginia)' })]);
+  });
+
   it('names a resource it cannot emulate, and a circular reference', async () => {
     const kinesis = service('odd-dev', { Resources: { Stream: { Type: 'AWS::Kinesis::Stream', Properties: {} } } });
     await expect(loadSystem([kinesis], { endpoint: local.url, functions: local.lambda })).rejects.toThrow(

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchemasClient } from '@aws-sdk/client-schemas';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpApis } from '../apigateway/http-api';
 import type { FunctionRegistration } from '../lambda/function-config';
@@ -68,6 +70,8 @@ function clients(endpoint: string, region: string): Clients {
     sfn: new SFNClient(config),
     dynamodb: new DynamoDBClient(config),
     schemas: new SchemasClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    sns: new SNSClient(config),
   };
 }
 
@@ -86,7 +90,7 @@ function importsOf(value: unknown, into = new Set<string>()): Set<string> {
 /**
  * Creates what the packaged CloudFormation of each service declares (buses, rules and targets, archives, queues and
  * their policies, tables, state machines, registries and schemas, functions with their async config and SQS event
- * source mappings), resolving the intrinsics and cross-stack imports. A resource the emulator cannot provide stops
+ * source mappings, SNS topics and subscriptions, CloudWatch alarms), resolving the intrinsics and cross-stack imports. A resource the emulator cannot provide stops
  * the load with a message naming it.
  */
 export async function loadSystem(services: PackagedService[], options: LoadOptions): Promise<LoadedStack[]> {

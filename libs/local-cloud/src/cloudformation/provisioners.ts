@@ -7,9 +7,11 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { PutMetricAlarmCommand, type CloudWatchClient, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { CreateArchiveCommand, CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateRegistryCommand, CreateSchemaCommand, SchemasClient } from '@aws-sdk/client-schemas';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpApis } from '../apigateway/http-api';
 import type { FilterCriteria } from '../lambda/filter-criteria';
@@ -38,6 +40,8 @@ export interface Clients {
   sfn: SFNClient;
   dynamodb: DynamoDBClient;
   schemas: SchemasClient;
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
 }
 
 export interface ProvisionContext {
@@ -275,6 +279,81 @@ const eventSourceMapping: Provisioner = async (props, ctx) => {
   return { ref: `${ctx.stackName}-${ctx.logicalId}`, attributes: {} };
 };
 
+/** AWS::SNS::Topic: Ref is the topic ARN; inline Subscription entries are subscribed too. */
+const topic: Provisioner = async (props, ctx) => {
+  const fifo = props.FifoTopic === true || props.FifoTopic === 'true';
+  const name = (props.TopicName as string | undefined) ?? `${physicalName(ctx, fifo ? 251 : 256)}${fifo ? '.fifo' : ''}`;
+  const attributes: Record<string, string> = {};
+  for (const key of ['DisplayName', 'KmsMasterKeyId', 'SignatureVersion', 'TracingConfig', 'ContentBasedDeduplication', 'FifoThroughputScope']) {
+    if (props[key] !== undefined) attributes[key] = String(props[key]);
+  }
+  if (props.ArchivePolicy !== undefined) attributes.ArchivePolicy = stringify(props.ArchivePolicy);
+  if (fifo) attributes.FifoTopic = 'true';
+  const { TopicArn } = await ctx.clients.sns.send(new CreateTopicCommand({ Name: name, Attributes: attributes, Tags: props.Tags }));
+  for (const subscription of (props.Subscription ?? []) as Props[]) {
+    await ctx.clients.sns.send(new SubscribeCommand({ TopicArn, Protocol: subscription.Protocol, Endpoint: subscription.Endpoint }));
+  }
+  return { ref: TopicArn, attributes: { TopicArn, TopicName: name } };
+};
+
+/** AWS::SNS::Subscription: Ref is the subscription ARN (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html). */
+const subscription: Provisioner = async (props, ctx) => {
+  const attributes: Record<string, string> = {};
+  for (const key of ['RawMessageDelivery', 'FilterPolicyScope', 'SubscriptionRoleArn']) if (props[key] !== undefined) attributes[key] = String(props[key]);
+  for (const key of ['FilterPolicy', 'RedrivePolicy', 'DeliveryPolicy', 'ReplayPolicy']) if (props[key] !== undefined) attributes[key] = stringify(props[key]);
+  const { SubscriptionArn } = await ctx.clients.sns.send(
+    new SubscribeCommand({ TopicArn: props.TopicArn, Protocol: props.Protocol, Endpoint: props.Endpoint, Attributes: attributes, ReturnSubscriptionArn: true }),
+  );
+  return { ref: SubscriptionArn, attributes: { Arn: SubscriptionArn } };
+};
+
+const topicPolicy: Provisioner = async (props, ctx) => {
+  for (const topicArn of props.Topics as string[]) {
+    await ctx.clients.sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: 'Policy', AttributeValue: stringify(props.PolicyDocument) }));
+  }
+  return { ref: physicalName(ctx), attributes: {} };
+};
+
+const numberOrUndefined = (value: unknown) => (value === undefined ? undefined : Number(value));
+
+/** AWS::CloudWatch::Alarm: Ref is the alarm name, GetAtt Arn its ARN (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html). */
+const alarm: Provisioner = async (props, ctx) => {
+  const name = (props.AlarmName as string | undefined) ?? physicalName(ctx, 255);
+  await ctx.clients.cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      AlarmDescription: props.AlarmDescription,
+      ActionsEnabled: props.ActionsEnabled === undefined ? undefined : props.ActionsEnabled === true || props.ActionsEnabled === 'true',
+      AlarmActions: props.AlarmActions,
+      OKActions: props.OKActions,
+      InsufficientDataActions: props.InsufficientDataActions,
+      Namespace: props.Namespace,
+      MetricName: props.MetricName,
+      Dimensions: props.Dimensions as Dimension[] | undefined,
+      Statistic: props.Statistic,
+      ExtendedStatistic: props.ExtendedStatistic,
+      Metrics: props.Metrics,
+      ThresholdMetricId: props.ThresholdMetricId,
+      Period: numberOrUndefined(props.Period),
+      Unit: props.Unit,
+      EvaluationPeriods: numberOrUndefined(props.EvaluationPeriods),
+      DatapointsToAlarm: numberOrUndefined(props.DatapointsToAlarm),
+      Threshold: numberOrUndefined(props.Threshold),
+      ComparisonOperator: props.ComparisonOperator,
+      TreatMissingData: props.TreatMissingData,
+      EvaluateLowSampleCountPercentile: props.EvaluateLowSampleCountPercentile,
+      Tags: props.Tags,
+    }),
+  );
+  return { ref: name, attributes: { Arn: arn(ctx, 'cloudwatch', `alarm:${name}`) } };
+};
+
+/** AWS::Logs::LogGroup: logs go to the console locally; Ref and GetAtt Arn answer what Step Functions' logging configuration needs. */
+const logGroup: Provisioner = async (props, ctx) => {
+  const name = (props.LogGroupName as string | undefined) ?? physicalName(ctx, 512);
+  return { ref: name, attributes: { Arn: arn(ctx, 'logs', `log-group:${name}:*`) } };
+};
+
 const httpApi: Provisioner = async (props, ctx) => {
   if (!ctx.httpApis) return noLocalEffect(props, ctx);
   const apiId = ctx.httpApis.createApi(String(props.Name ?? physicalName(ctx)));
@@ -296,7 +375,7 @@ const httpRoute: Provisioner = async (props, ctx) => {
 
 /**
  * Resource types with no local behaviour: IAM is not enforced locally, logs go to the console, REST APIs (v1) are
- * not emulated (services use HTTP APIs), alarms have no metrics to watch. They still answer Ref / Fn::GetAtt.
+ * not emulated (services use HTTP APIs). They still answer Ref / Fn::GetAtt.
  */
 const noLocalEffect: Provisioner = async (props, ctx) => {
   const name = (props.RoleName ?? props.FunctionName ?? props.LogGroupName ?? props.Name ?? physicalName(ctx)) as string;
@@ -319,11 +398,16 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGatewayV2::Api': httpApi,
   'AWS::ApiGatewayV2::Integration': httpIntegration,
   'AWS::ApiGatewayV2::Route': httpRoute,
+  'AWS::SNS::Topic': topic,
+  'AWS::SNS::Subscription': subscription,
+  'AWS::SNS::TopicPolicy': topicPolicy,
+  'AWS::CloudWatch::Alarm': alarm,
+  'AWS::Logs::LogGroup': logGroup,
 };
 
 export const NO_LOCAL_EFFECT = new Set([
   'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Lambda::Version',
-  'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy', 'AWS::CloudWatch::Alarm',
+  'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
   'AWS::ApiGatewayV2::Stage',
 ]);

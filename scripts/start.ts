@@ -3,9 +3,9 @@
  * default 4566; TIME_SCALE shortens AWS's retry delays), loads every service's packaged CloudFormation into it (the
  * bus, its rules, archive and schema registry, queues, tables, state machines, functions), runs each service's
  * functions under `serverless offline` (ports from OFFLINE_BASE_PORT, default 3100; handler edits are rebuilt and
- * reloaded), serves every HTTP route on one base URL (env PORT, default 3000), seeds demo stock and serves the
- * dashboard (bus timeline, sagas, DLQs, orders). Prints progress, then one line when ready; Ctrl-C stops everything it
- * started.
+ * reloaded) with their EMF metric lines forwarded to the emulator's CloudWatch, serves every HTTP route on one base URL
+ * (env PORT, default 3000), seeds demo stock and serves the dashboard (bus timeline, sagas, DLQs, orders, alarms).
+ * Prints progress, then one line when ready; Ctrl-C stops everything it started.
  */
 import '../libs/local-cloud/src/polyfills';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { assertPortFree, DEFAULT_PORT, HttpInvoker, loadSystem, parseFaultPlan, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
 import { mountDashboard } from './dashboard';
 import { seedDemoStock } from './local-stack/demo-stock';
+import { EmfForwarder } from './local-stack/emf-forwarder';
 import { killOfflineNow, planOfflineServices, startOffline, stopOffline, type OfflineService } from './local-stack/offline-services';
 import { listServices, packageServices, SERVICES_DIR } from './package-services';
 
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'test',
     SLS_TELEMETRY_DISABLED: '1',
   };
-  await Promise.all(offline.map((o) => startOffline(o, env, (line) => log(`  ${line}`))));
+  const emf = new EmfForwarder(local.url, (line) => log(`  ${line}`));
+  await Promise.all(offline.map((o) => startOffline(o, env, (line) => log(`  ${line}`), (line) => emf.offer(line))));
   log(`serverless offline ready in ${seconds(offlineStarted)}`);
 
   const { port: servedPort } = await local.http.listen(httpPort);

@@ -29,9 +29,10 @@ const SLS = path.join(REPO_ROOT, 'node_modules', '.bin', 'sls');
  * Starts `sls offline start` in the service's folder and resolves once it serves (its "Server ready" line).
  * The child gets its own process group so that stopOffline takes its esbuild and worker processes down with it.
  * `env` must point AWS_ENDPOINT_URL at the emulator: the offline-environment plugin reads each function's resolved
- * environment from there. Each output line goes to `log` prefixed with the service name.
+ * environment from there. Each output line goes to `log` prefixed with the service name, and as it is to `onOutput`
+ * (npm start forwards the functions' EMF lines to the emulator's CloudWatch).
  */
-export function startOffline(offline: OfflineService, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+export function startOffline(offline: OfflineService, env: NodeJS.ProcessEnv, log: (line: string) => void, onOutput?: (line: string) => void): Promise<void> {
   const child = spawn(SLS, ['offline', 'start', '--httpPort', String(offline.httpPort), '--lambdaPort', String(offline.lambdaPort)], {
     cwd: offline.servicePath,
     env,
@@ -47,6 +48,7 @@ export function startOffline(offline: OfflineService, env: NodeJS.ProcessEnv, lo
       recent.push(line);
       if (recent.length > 20) recent.shift();
       log(`[${offline.service}] ${line}`);
+      onOutput?.(line);
       if (!ready && READY_LINE.test(line)) {
         ready = true;
         resolve();

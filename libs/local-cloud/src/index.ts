@@ -37,6 +37,8 @@ export type { FunctionRegistration, LambdaFunction } from './lambda/function-con
 export type { EventSourceMappingOptions, SqsEventSourceMapping } from './lambda/sqs-event-source';
 export type { SentEmail, SentEmailFilter } from './ses/ses-service';
 export { CloudWatchService } from './cloudwatch/cloudwatch-service';
+export { EMF_PATH } from './cloudwatch/cloudwatch-endpoint';
+export { looksLikeEmf } from './cloudwatch/emf';
 export type { MetricAlarm } from './cloudwatch/alarms';
 export { SnsService, type SentSnsEmail, type SnsEmailFilter } from './sns/sns-service';
 export { EventBridgeService } from './eventbridge/service';

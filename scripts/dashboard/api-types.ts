@@ -103,3 +103,31 @@ export interface ApiAnswer {
   status: number;
   body: unknown;
 }
+
+/** A metric alarm as the Alarms panel lists it. */
+export interface AlarmView {
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason: string;
+  description?: string;
+  /** ISO-8601. */
+  stateUpdated: string;
+  /** `AWS/SQS ApproximateNumberOfMessagesVisible QueueName=orders-dlq`, the metric watched. */
+  metric: string;
+  /** `Maximum > 0 for 1 of 1 × 60 s`. */
+  condition: string;
+}
+
+/** A chart of the run: `buckets` periods of `bucketMs` from `start` (epoch ms), one value per period in each series. */
+export interface ChartView {
+  id: 'orders' | 'dlq-depth' | 'saga-failures';
+  title: string;
+  start: number;
+  bucketMs: number;
+  series: Array<{ label: string; values: number[] }>;
+}
+
+export interface MonitoringView {
+  alarms: AlarmView[];
+  charts: ChartView[];
+}

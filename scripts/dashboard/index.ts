@@ -1,6 +1,7 @@
 /**
  * The local dashboard, served by the emulator's own endpoint under /_local/dashboard/: the bus timeline, the sagas
- * drawn as graphs, the dead-letter queues with a redrive, and each order across the four contexts.
+ * drawn as graphs, the dead-letter queues with a redrive, each order across the four contexts, and the alarms with
+ * charts of the run.
  */
 import type { LocalCloud } from '../../libs/local-cloud/src';
 import type { CloudActivity } from '../../libs/local-cloud/src/cloud';
@@ -11,6 +12,7 @@ import type { ExecutionView } from './api-types';
 import { buildAssets } from './bundle';
 import { deadLetterQueues, redrive } from './dlqs';
 import { apiRoute, badRequest, BASE_PATH, jsonBody, notFound, requiredParam } from './http';
+import { monitoring } from './monitoring';
 import { OrderIndex, orderStatuses } from './orders';
 import { executionsOfOrder, listExecutions } from './sagas';
 import { ShopApi } from './shop-api';
@@ -76,6 +78,8 @@ export async function mountDashboard(local: LocalCloud, options: DashboardOption
 
     apiRoute('GET', 'dlqs', async () => ({ queues: await deadLetterQueues(local) })),
     apiRoute('POST', 'redrive', async (request) => redrive(local, requiredParam(request, 'queueUrl'))),
+
+    apiRoute('GET', 'monitoring', async () => monitoring(local)),
   ];
   for (const route of routes) local.server.registerLocalRoute(route);
   return { url: `${local.url}${BASE_PATH}/` };

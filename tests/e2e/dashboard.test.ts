@@ -1,3 +1,6 @@
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Page } from 'playwright-core';
 import { mountDashboard } from '../../scripts/dashboard';
 import { launchBrowser, type TestBrowser } from '../support/browser';
@@ -122,5 +125,49 @@ describe('the dashboard', () => {
     expect(await page.locator('.dlqs [role="status"]').innerText()).toContain('kept 0');
     await queue.waitFor({ state: 'detached', ...UI_WAIT });
     expect(system.local.sqs.peekMessages(poisonQueue)).toEqual([]);
+  });
+
+  it("lists the alarms, a DLQ's depth alarm red in ALARM with its reason, and charts the DLQ depth of the run", async () => {
+    // The templates may not declare alarms yet: this one is made as a stack's AWS::CloudWatch::Alarm would be.
+    const config = { endpoint: system.local.url, region: system.local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const [cloudwatch, sns, sqs] = [new CloudWatchClient(config), new SNSClient(config), new SQSClient(config)];
+    const poisonQueue = String(system.stacks.find((s) => s.stackName === 'shop-orders-dev')!.resources.get('PoisonEventsQueue')!.ref);
+    const queueName = poisonQueue.split('/').pop()!;
+    try {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'e2e-alarms' }));
+      await cloudwatch.send(
+        new PutMetricAlarmCommand({
+          AlarmName: 'e2e-orders-poison-depth',
+          AlarmDescription: 'poison events wait in the orders DLQ',
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: queueName }],
+          Statistic: 'Maximum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [TopicArn!],
+        }),
+      );
+      await page.goto(dashboardUrl);
+      const alarm = page.locator('.alarms .alarm[data-alarm="e2e-orders-poison-depth"]');
+      await alarm.and(page.locator('[data-state="OK"]')).waitFor(UI_WAIT);
+
+      await sqs.send(new SendMessageCommand({ QueueUrl: poisonQueue, MessageBody: '{"poison":"sent by the dashboard test"}' }));
+      await alarm.and(page.locator('[data-state="ALARM"]')).waitFor(UI_WAIT);
+      expect(await alarm.locator('.reason').innerText()).toMatch(/^Threshold Crossed: 1 out of the last 1 datapoints \[1\.0 .*\] was greater than the threshold \(0\.0\)/);
+      expect(await alarm.evaluate((element) => getComputedStyle(element).borderLeftColor)).toBe('rgb(180, 35, 24)');
+      expect(await page.locator('.alarms h2 .firing').innerText()).toMatch(/, 1 in ALARM$/);
+      await page.locator('.chart[data-chart="dlq-depth"][data-max="1"]').waitFor(UI_WAIT);
+      for (const chart of ['orders', 'saga-failures']) await page.locator(`.chart[data-chart="${chart}"]`).waitFor(UI_WAIT);
+
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: poisonQueue, WaitTimeSeconds: 1 }));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: poisonQueue, ReceiptHandle: Messages[0]!.ReceiptHandle }));
+      await alarm.and(page.locator('[data-state="OK"]')).waitFor(UI_WAIT);
+    } finally {
+      for (const client of [cloudwatch, sns, sqs]) client.destroy();
+    }
   });
 });

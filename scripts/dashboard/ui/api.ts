@@ -1,5 +1,5 @@
 /** The dashboard API, as the page calls it (same origin: the emulator's endpoint). */
-import type { ActivityPage, ApiAnswer, DlqView, ExecutionSummary, ExecutionView, OrderDetail, OrdersPage, RedriveReportView } from '../api-types';
+import type { ActivityPage, ApiAnswer, DlqView, ExecutionSummary, ExecutionView, MonitoringView, OrderDetail, OrdersPage, RedriveReportView } from '../api-types';
 
 const API = 'api';
 
@@ -24,4 +24,5 @@ export const api = {
   execution: (executionArn: string) => call<ExecutionView>('GET', 'execution', { executionArn }),
   dlqs: () => call<{ queues: DlqView[] }>('GET', 'dlqs'),
   redrive: (queueUrl: string) => call<RedriveReportView>('POST', 'redrive', { queueUrl }),
+  monitoring: () => call<MonitoringView>('GET', 'monitoring'),
 };

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { AlarmsPanel } from './alarms';
 import { DlqPanel } from './dlqs';
 import { OrdersPanel } from './orders';
 import { PlaceOrderForm } from './place-order';
@@ -50,7 +51,10 @@ export function App() {
           <DlqPanel />
         </div>
         <SagasPanel selected={selection.executionArn} onSelect={(executionArn) => select({ ...selection, executionArn })} />
-        <TimelinePanel />
+        <div class="column">
+          <AlarmsPanel />
+          <TimelinePanel />
+        </div>
       </main>
     </div>
   );

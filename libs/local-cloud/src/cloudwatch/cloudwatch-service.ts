@@ -51,6 +51,8 @@ export interface CloudWatchOptions {
 export class CloudWatchService implements CloudWatchApi {
   readonly store = new MetricStore();
   readonly alarms: Alarms;
+  /** When the emulator started (epoch ms): where "the run" of the dashboard's charts begins. */
+  readonly startedAt = Date.now();
   private readonly awsMetrics = new AwsMetrics();
   private readonly observe = (activity: CloudActivity) => this.putAws(this.awsMetrics.of(activity), Date.parse(activity.time));
   private lastGaugePeriod?: number;

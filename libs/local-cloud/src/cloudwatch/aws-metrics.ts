@@ -129,7 +129,8 @@ function lambda(activity: CloudActivity): AwsDatum[] {
   const duration = typeof activity.durationMs === 'number' ? [{ namespace: 'AWS/Lambda', metricName: 'Duration', dimensions, value: activity.durationMs, unit: 'Milliseconds' as const }] : [];
   switch (activity.type) {
     case 'invocation.succeeded':
-      return [count('AWS/Lambda', 'Invocations', dimensions), ...duration];
+      // Lambda publishes Errors with every invocation, 0 when it succeeded: an alarm on Errors sees data, not a gap.
+      return [count('AWS/Lambda', 'Invocations', dimensions), count('AWS/Lambda', 'Errors', dimensions, 0), ...duration];
     case 'invocation.failed':
       return [count('AWS/Lambda', 'Invocations', dimensions), count('AWS/Lambda', 'Errors', dimensions), ...duration];
     case 'invocation.throttled':

@@ -67,7 +67,7 @@ const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
 const TOPIC_ATTRIBUTES = ['DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'TracingConfig', 'SignatureVersion', 'ContentBasedDeduplication', 'ArchivePolicy', 'FifoThroughputScope'];
 const SUBSCRIPTION_ATTRIBUTES = ['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy'];
 
-export const invalidParameter = (message: string) => new AwsError('InvalidParameter', message, 400);
+const invalidParameter = (message: string) => new AwsError('InvalidParameter', message, 400);
 const notFound = (message: string) => new AwsError('NotFound', message, 404);
 
 export class SnsService implements SnsApi {

@@ -297,7 +297,6 @@ export class StepFunctionsService implements StatesApi {
     execution.redrive();
     this.opened(machine, execution);
     if (clientToken !== undefined) execution.redriveTokens.remember(clientToken, execution.redriveDate!);
-    this.cloud.record({ service: 'states', type: 'execution.redriven', executionArn: arn, stateMachineArn: machine.arn, redriveCount: execution.redriveCount });
     return { redriveDate: seconds(execution.redriveDate!) };
   }
 

@@ -57,8 +57,16 @@ export interface PutEventsResult {
   Entries: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>;
 }
 
+export interface PutEventsOptions {
+  /**
+   * Put by an AWS service itself (Step Functions' status changes, EventBridge forwarding to another bus), not by a
+   * caller: an `aws.` source is allowed and the fault plan's `putEvents` does not apply (no caller could retry it).
+   */
+  awsService?: boolean;
+}
+
 export interface EventsApi {
-  putEvents(entries: PutEventsEntry[]): Promise<PutEventsResult>;
+  putEvents(entries: PutEventsEntry[], options?: PutEventsOptions): Promise<PutEventsResult>;
 }
 
 export interface StatesApi {

@@ -321,6 +321,24 @@ describe('EventBridgeService: PutEvents', () => {
     expect(targets.bodiesTo(queue('orders'))).toEqual([expect.objectContaining({ detail: { ok: 1 } }), expect.objectContaining({ detail: { ok: 2 } })]);
   });
 
+  it('refuses a caller an aws. source (NotAuthorizedForSourceException), but not an AWS service, and faults strike only callers', async () => {
+    const { events, cloud, targets, queue } = testEventBridge();
+    const pattern = JSON.stringify({ source: ['aws.states'] });
+    await events.dispatch('PutRule', { Name: 'states', EventPattern: pattern });
+    await events.dispatch('PutTargets', { Rule: 'states', Targets: [{ Id: 'queue', Arn: queue('states') }] });
+    const statusChange = { Source: 'aws.states', DetailType: 'Step Functions Execution Status Change', Detail: '{"status":"FAILED"}' };
+
+    const byCaller = await events.putEvents([statusChange, { ...statusChange, Source: 'aws-like.states' }]);
+    expect(byCaller.Entries[0]).toEqual({ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' });
+    expect(byCaller.Entries[1]!.EventId).toEqual(expect.any(String));
+
+    cloud.faults.set({ putEvents: 1 });
+    expect((await events.putEvents([orderPlaced()])).FailedEntryCount).toBe(1);
+    expect(await events.putEvents([statusChange], { awsService: true })).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    await events.drain();
+    expect(targets.bodiesTo(queue('states'))).toEqual([expect.objectContaining({ source: 'aws.states', detail: { status: 'FAILED' } })]);
+  });
+
   it('rejects the whole call for more than 10 entries or entries over the size limit, putting nothing', async () => {
     const { events, ofType } = testEventBridge();
     const eleven = Array.from({ length: 11 }, (_, n) => orderPlaced({ n }));

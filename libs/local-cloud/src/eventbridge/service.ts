@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Cloud, EventsApi, PutEventsEntry, PutEventsResult } from '../cloud';
+import type { Cloud, EventsApi, PutEventsEntry, PutEventsOptions, PutEventsResult } from '../cloud';
 import { AwsError, validationError } from '../errors';
 import { EventArchives } from './archive';
 import { TargetDeliveries, targetServiceOf, type EventBridgeEvent, type RuleTarget } from './delivery';
@@ -53,6 +53,7 @@ export interface EventBridgeOptions {
 }
 
 const DEFAULT_BUS = 'default';
+const AWS_SOURCE_PREFIX = 'aws.';
 const BUS_NAME_PATTERN = /^[/.\-_A-Za-z0-9]+$/;
 /** JSON protocols carry timestamps as epoch seconds. */
 const epochSeconds = (ms: number) => ms / 1000;
@@ -145,7 +146,7 @@ export class EventBridgeService implements EventsApi {
    * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html: request-level limits
    * fail the whole call; an invalid entry fails alone (ErrorCode/ErrorMessage) and the others go through.
    */
-  async putEvents(entries: PutEventsEntry[]): Promise<PutEventsResult> {
+  async putEvents(entries: PutEventsEntry[], options: PutEventsOptions = {}): Promise<PutEventsResult> {
     if (!Array.isArray(entries) || entries.length === 0) {
       throw validationError("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
     }
@@ -156,11 +157,11 @@ export class EventBridgeService implements EventsApi {
     }
     const size = entries.reduce((total, entry) => total + putEventsEntrySize(entry ?? {}), 0);
     if (size > MAX_PUT_EVENTS_SIZE_BYTES) throw validationError('Total size of the entries in the request is over the limit.');
-    const results = entries.map((entry) => this.putEntry(entry ?? {}));
+    const results = entries.map((entry) => this.putEntry(entry ?? {}, options.awsService === true));
     return { FailedEntryCount: results.filter((result) => result.ErrorCode).length, Entries: results };
   }
 
-  private putEntry(entry: PutEventsEntry): PutEventsResult['Entries'][number] {
+  private putEntry(entry: PutEventsEntry, awsService: boolean): PutEventsResult['Entries'][number] {
     const failure = (ErrorCode: string, ErrorMessage: string) => ({ ErrorCode, ErrorMessage });
     // AWS itself accepts entries for a bus that does not exist and drops them silently
     // (https://github.com/aws/aws-cli/issues/9186); the emulator reports them so the mistake shows.
@@ -171,6 +172,8 @@ export class EventBridgeService implements EventsApi {
         return failure('InvalidArgument', `Parameter ${member} is not valid. Reason: ${member} is a required argument.`);
       }
     }
+    // "All events that come from AWS services begin with aws." (eb-events-structure); a caller's put of one is refused.
+    if (!awsService && entry.Source!.startsWith(AWS_SOURCE_PREFIX)) return failure('NotAuthorizedForSourceException', 'Not authorized for the source.');
     const detail = parseObject(entry.Detail!);
     if (!detail) return failure('MalformedDetail', 'Detail is malformed.');
     const resources = entry.Resources ?? [];
@@ -188,7 +191,7 @@ export class EventBridgeService implements EventsApi {
     // PutEvents can fail per entry while the call succeeds; callers must read FailedEntryCount and retry the
     // retryable ErrorCodes (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
     const site = { names: [bus.name, entry.Source, entry.DetailType], context: { eventBusName: bus.name, source: entry.Source, detailType: entry.DetailType } };
-    const refused = this.cloud.faults.pick('putEvents', site, ENTRY_FAILURES);
+    const refused = awsService ? undefined : this.cloud.faults.pick('putEvents', site, ENTRY_FAILURES);
     if (refused) return failure(refused.name, refused.message);
     const event: EventBridgeEvent = {
       version: '0',
@@ -230,9 +233,10 @@ export class EventBridgeService implements EventsApi {
   /** Delivery to an event-bus target: the event is put on that bus, keeping its source, type and resources. */
   private async forward(busArn: string, event: EventBridgeEvent, detail: string): Promise<void> {
     if (!this.buses.has(busNameOf(busArn))) throw new AwsError('ResourceNotFoundException', `Event bus ${busArn} does not exist.`);
-    const { Entries } = await this.putEvents([
-      { Source: event.source, DetailType: event['detail-type'], Detail: detail, Resources: event.resources, Time: event.time, EventBusName: busArn },
-    ]);
+    const { Entries } = await this.putEvents(
+      [{ Source: event.source, DetailType: event['detail-type'], Detail: detail, Resources: event.resources, Time: event.time, EventBusName: busArn }],
+      { awsService: true },
+    );
     const [result] = Entries;
     if (result?.ErrorCode) throw new AwsError(result.ErrorCode, result.ErrorMessage ?? result.ErrorCode);
   }

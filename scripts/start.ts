@@ -10,7 +10,7 @@
 import '../libs/local-cloud/src/polyfills';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertPortFree, DEFAULT_PORT, HttpInvoker, loadSystem, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
+import { assertPortFree, DEFAULT_PORT, HttpInvoker, loadSystem, parseFaultPlan, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
 import { mountDashboard } from './dashboard';
 import { seedDemoStock } from './local-stack/demo-stock';
 import { killOfflineNow, planOfflineServices, startOffline, stopOffline, type OfflineService } from './local-stack/offline-services';
@@ -37,6 +37,9 @@ async function main(): Promise<void> {
   // npm start -- --dynamodb-path .local-cloud/dynamodb keeps table data across restarts (in memory by default).
   const { values } = parseArgs({ options: { 'dynamodb-path': { type: 'string', default: process.env.DYNAMODB_PATH } } });
   const services = listServices();
+  // A bad fault plan stops npm start before anything runs; a good one is put in force once the stack is ready, so
+  // packaging, loading and the demo stock are not faulted.
+  const faults = parseFaultPlan(process.env.LOCAL_CLOUD_FAULTS);
 
   log(`packaging what changed (${services.join(', ')})`);
   await packageServices(services, { log: (line) => log(`  ${line}`) });
@@ -84,6 +87,8 @@ async function main(): Promise<void> {
   const seeded = await seedDemoStock(apiBaseUrl);
   if (seeded.length > 0) log(`demo stock: ${seeded.join(', ')}`);
   const dashboard = await mountDashboard(local, { apiBaseUrl });
+  local.faults.set(process.env.LOCAL_CLOUD_FAULTS);
+  if (Object.keys(faults.rules).length > 0 || faults.delay) log(`faults on (LOCAL_CLOUD_FAULTS): ${JSON.stringify(local.faults.snapshot().plan)}; GET ${local.url}/_local/faults counts them`);
   const bus = stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName;
   log(`HTTP routes: ${local.http.routeKeys().join(', ')}`);
   log(`ready in ${seconds(started)}: HTTP ${apiBaseUrl}, dashboard ${dashboard.url}, AWS endpoint ${local.url} (AWS_ENDPOINT_URL), bus ${String(bus)}, ${stacks.length} stacks loaded; Ctrl-C stops`);

@@ -9,6 +9,7 @@ const TIMELINE_TYPES: Record<CloudActivity['service'], (type: string) => boolean
   schemas: () => false,
   ses: (type) => type === 'email.sent',
   dynamodb: (type) => type === 'operation.unsupported',
+  faults: (type) => type === 'fault.injected',
 };
 
 /**

@@ -44,6 +44,23 @@ describe('the dashboard', () => {
     expect((await get('api/orders', { method: 'POST', body: 'not json' })).status).toBe(400);
   });
 
+  it('marks what the fault plan injected on the bus timeline, under the event it struck', async () => {
+    await page.goto(dashboardUrl);
+    system.local.faults.set({ duplicate: { rate: 1, scope: 'shop-inventory-dev-*' } });
+    try {
+      await page.getByLabel('SKU').fill('SKU-E2E-FAULT');
+      await page.getByLabel('Stock').fill('5');
+      await page.getByRole('button', { name: 'Set stock' }).click();
+      await page.locator('.place-order [role="status"]', { hasText: '200 stock SKU-E2E-FAULT' }).waitFor(UI_WAIT);
+      await placeFromForm(page, 'SKU-E2E-FAULT', 'tok_visa');
+      const struck = page.locator('.timeline .entry.event[data-event-type="OrderPlaced.v1"] .follow', { hasText: 'injected' }).first();
+      await struck.waitFor(UI_WAIT);
+      expect(await struck.textContent()).toMatch(/injected\s*duplicate \(eventbridge-target\) → shop-inventory-dev-/);
+    } finally {
+      system.local.faults.set({});
+    }
+  });
+
   it('places orders from its form and shows each across the contexts, its saga drawn, and the bus timeline', async () => {
     await page.goto(dashboardUrl);
     await page.getByLabel('SKU').fill('SKU-E2E-MUG');

@@ -83,6 +83,17 @@ function order(total: number, token = 'tok_visa'): Order {
   };
 }
 
+/** The fault plan strikes `scope` with `kind` once, then is off again. */
+function faultOnce(kind: 'lambda.after' | 'lambda.before', scope: string): void {
+  local.faults.set({ [kind]: { rate: 1, scope } });
+  const off = (activity: { type: string; fault?: string }) => {
+    if (activity.type !== 'fault.injected' || activity.fault !== kind) return;
+    local.faults.set({});
+    local.cloud.monitor.off('activity', off);
+  };
+  local.cloud.monitor.on('activity', off);
+}
+
 const placed = (o: Order) => orderPlacedEvents(o, { publishV1: false });
 const cancelled = (o: Order) => orderCancelledEvent(o, 'OUT_OF_STOCK', 'SKU-RED-MUG: 2 requested, 1 available', new Date());
 
@@ -181,7 +192,7 @@ describe('payments on the local stack', () => {
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'CAPTURED', captured: 4200 });
   });
 
-  it('a capture that keeps failing is compensated: the authorization is voided and PaymentFailed PROVIDER_ERROR published', async () => {
+  it('a capture that keeps failing is compensated: the authorization is released and PaymentFailed PROVIDER_ERROR published', async () => {
     const o = order(1500, 'tok_capture_unavailable');
     await publisher.publish(placed(o));
     await settle();
@@ -190,7 +201,34 @@ describe('payments on the local stack', () => {
     expect(await publishedFor(o.orderId)).toEqual([expect.objectContaining({ detailType: 'PaymentFailed.v1', detail: expect.objectContaining({ data: expect.objectContaining({ reason: 'PROVIDER_ERROR' }) }) })]);
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'VOIDED', captured: 0 });
     expect(await provider.attempts(o.orderId, 'capture')).toBe(4); // the first attempt and 3 retries
-    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).states).toContain('VoidAfterError');
+    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).states).toContain('ReleaseAfterError');
+  });
+
+  it('a capture that timed out after the provider captured is retried, not compensated: captured once, CAPTURED', async () => {
+    const o = order(2200);
+    faultOnce('lambda.after', 'shop-payments-dev-capture');
+    await publisher.publish(placed(o));
+    await settle();
+
+    expect(await provider.payment(o.orderId)).toMatchObject({ status: 'CAPTURED', captured: 2200, refunded: 0 });
+    expect((await getPayment(o.orderId)).body).toMatchObject({ status: 'CAPTURED', captured: 2200, refunded: 0 });
+    expect((await publishedFor(o.orderId)).map((e) => e.detailType)).toEqual(['PaymentCompleted.v1']);
+    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).status).toBe('SUCCEEDED');
+  });
+
+  it('a capture whose every answer is lost is released as the provider sees it: the capture refunded, ledger = provider', async () => {
+    const o = order(1800);
+    local.faults.set({ 'lambda.after': { rate: 1, scope: 'shop-payments-dev-capture' } });
+    await publisher.publish(placed(o));
+    await settle();
+    local.faults.set({});
+
+    expect(await provider.payment(o.orderId)).toMatchObject({ status: 'REFUNDED', captured: 1800, refunded: 1800 });
+    expect((await getPayment(o.orderId)).body).toMatchObject({ status: 'FAILED', captured: 1800, refunded: 1800 });
+    expect(await publishedFor(o.orderId)).toEqual([expect.objectContaining({ detailType: 'PaymentFailed.v1', detail: expect.objectContaining({ data: expect.objectContaining({ reason: 'PROVIDER_ERROR' }) }) })]);
+    const saga = await execution(machines.payment, paymentExecutionName(o.orderId));
+    expect(saga.states).toContain('ReleaseAfterError');
+    expect(saga.status).toBe('FAILED');
   });
 
   it('the same OrderPlaced twice (and a redelivery with a new EventBridge id) captures once and publishes once', async () => {

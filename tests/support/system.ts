@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadSystem, readPackagedService, startLocalCloud, type LoadedStack, type LocalCloud } from '../../libs/local-cloud/src';
+import { loadSystem, readPackagedService, startLocalCloud, type FaultPlanInput, type LoadedStack, type LocalCloud } from '../../libs/local-cloud/src';
 import { listServices, packageServices, SERVICES_DIR } from '../../scripts/package-services';
 import { createBusTap, type AwsClientConfig, type BusEvent } from './bus-tap';
 
@@ -23,9 +23,10 @@ export interface System {
 
 /**
  * The whole system on the emulator, in-process: every service packaged (what is stale) and its CloudFormation loaded,
- * HTTP routes included. AWS delays are scaled by `timeScale` (Lambda's async retries, EventBridge backoff, Wait states).
+ * HTTP routes included. AWS delays are scaled by `timeScale` (Lambda's async retries, EventBridge backoff, Wait states);
+ * `faults` is the fault plan (libs/local-cloud/src/faults/plan.ts), in force from the end of the start-up.
  */
-export async function startSystem(options: { timeScale?: number; services?: string[] } = {}): Promise<System> {
+export async function startSystem(options: { timeScale?: number; services?: string[]; faults?: FaultPlanInput } = {}): Promise<System> {
   const services = options.services ?? listServices();
   await packageServices(services);
   const local = await startLocalCloud({ port: 0, timeScale: options.timeScale ?? 0.001 });
@@ -36,6 +37,8 @@ export async function startSystem(options: { timeScale?: number; services?: stri
   const aws = { endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const bus = String(stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName ?? 'shop-dev');
   const tap = await createBusTap(aws, bus, 'system-test-bus-tap');
+  // Faults strike once the system is loaded and the test tap is in place.
+  local.faults.set(options.faults);
 
   const settle = async () => {
     await local.events.drain();

@@ -4,15 +4,17 @@ import { DEFAULT_PORT, startLocalCloud } from '../src/index';
 
 /**
  * Starts the local AWS endpoint: `npx tsx libs/local-cloud/bin/local-cloud.ts [--dynamodb-path DIR]` (PORT, HOST,
- * TIME_SCALE and DYNAMODB_PATH from the environment). DynamoDB is in memory unless given a folder to keep its data in.
+ * TIME_SCALE, DYNAMODB_PATH and LOCAL_CLOUD_FAULTS from the environment). DynamoDB is in memory unless given a folder to keep its data in.
  * Prints one line when ready; Ctrl-C stops it.
  */
 async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
   const timeScale = process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined;
   const { values } = parseArgs({ options: { 'dynamodb-path': { type: 'string', default: process.env.DYNAMODB_PATH } } });
-  const local = await startLocalCloud({ port, host: process.env.HOST, timeScale, dynamodbPath: values['dynamodb-path'] });
-  console.log(`local-cloud ready at ${local.url} (services: ${local.server.services().join(', ')})`);
+  const local = await startLocalCloud({ port, host: process.env.HOST, timeScale, dynamodbPath: values['dynamodb-path'], faults: process.env.LOCAL_CLOUD_FAULTS });
+  const { plan } = local.faults.snapshot();
+  const faults = Object.keys(plan).length > 1 ? `; faults ${JSON.stringify(plan)}` : '';
+  console.log(`local-cloud ready at ${local.url} (services: ${local.server.services().join(', ')})${faults}`);
   const shutdown = () => {
     local.stop().then(
       () => process.exit(0),

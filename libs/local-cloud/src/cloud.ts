@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { FaultInjector } from './faults/injector';
+import type { FaultPlanInput } from './faults/plan';
 
 /**
  * The shared context every emulated service receives. Services talk to each other only through the
@@ -12,11 +14,13 @@ export interface CloudOptions {
    * visibility timeouts are NOT scaled: they are explicit API values). 1 = AWS timings; tests use ~0.001.
    */
   timeScale?: number;
+  /** The fault plan (faults/plan.ts): which of AWS's documented failures to inject. Default: none. */
+  faults?: FaultPlanInput;
 }
 
 /** One observable fact about what the cloud did, for tests, logs and the dashboard. */
 export interface CloudActivity {
-  service: 'events' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb';
+  service: 'events' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb' | 'faults';
   type: string;
   time: string;
   [key: string]: unknown;
@@ -84,6 +88,8 @@ export class Cloud {
   readonly timeScale: number;
   /** Emits 'activity' with a CloudActivity. */
   readonly monitor = new EventEmitter();
+  /** Injects the faults of the plan in force (none by default); each emulated service asks it at its fault points. */
+  readonly faults: FaultInjector;
 
   // Wired by the server at start-up; each is an interface so a unit test can hand in a fake.
   sqs!: SqsApi;
@@ -98,6 +104,7 @@ export class Cloud {
     this.accountId = options.accountId ?? '000000000000';
     this.timeScale = options.timeScale ?? 1;
     this.monitor.setMaxListeners(0);
+    this.faults = new FaultInjector((activity) => this.record(activity), options.faults);
   }
 
   arn(service: string, resource: string): string {

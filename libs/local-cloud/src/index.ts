@@ -1,6 +1,8 @@
 import './polyfills';
 import { Cloud, type CloudOptions } from './cloud';
 import { createDynamoDb, type LocalDynamoDb } from './dynamodb/local-dynamodb';
+import type { FaultInjector } from './faults/injector';
+import { faultRoutes } from './faults/routes';
 import { HttpApis } from './apigateway/http-api';
 import { EventBridgeService } from './eventbridge/service';
 import { StepFunctionsService } from './stepfunctions';
@@ -18,6 +20,8 @@ import { SqsService } from './sqs/sqs-service';
 
 export { Cloud, type CloudOptions } from './cloud';
 export { AwsError } from './errors';
+export { FaultInjector, type FaultSnapshot } from './faults/injector';
+export { FaultPlanError, parseFaultPlan, type FaultPlanInput } from './faults/plan';
 export { LocalCloudServer } from './server';
 export { assertPortFree, listenOn, type PortAdvice } from './listen';
 export { SqsService } from './sqs/sqs-service';
@@ -61,6 +65,8 @@ export interface LocalCloud {
   /** SES v2 capture: `ses.listSentEmails(filter?)`. */
   ses: SesService;
   dynamodb: LocalDynamoDb;
+  /** The fault plan in force: `faults.set(plan)`, `faults.snapshot()` (also `GET`/`PUT /_local/faults`). */
+  faults: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -70,6 +76,7 @@ export const DEFAULT_PORT = 4566;
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const cloud = new Cloud(options);
   const server = new LocalCloudServer();
+  for (const route of faultRoutes(cloud)) server.registerLocalRoute(route);
   const host = options.host ?? '127.0.0.1';
   const { port } = await server.listen(options.port ?? DEFAULT_PORT, host);
   const url = `http://${publicHostname(host)}:${port}`;
@@ -106,6 +113,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const dynamodb = await createDynamoDb(cloud, { path: options.dynamodbPath });
   server.registerRawService(dynamodb);
+  // Step Functions' DynamoDB tasks reach it through the endpoint too, so they meet the same faults as the SDK's calls.
+  cloud.dynamodbEndpoint = url;
 
   return {
     url,
@@ -120,6 +129,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     schemas: schemas.service,
     ses: ses.service,
     dynamodb,
+    faults: cloud.faults,
     async stop() {
       events.stop();
       states.close();

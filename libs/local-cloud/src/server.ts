@@ -40,7 +40,7 @@ export interface RawServiceRegistration {
 
 /** An unsigned route for local tools and the dashboard, under /_local/ (no AWS service has such paths). */
 export interface LocalRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   handle(request: RestRequest): Promise<RestResponse>;
 }

@@ -18,7 +18,8 @@ function merge(items: Item[], activities: LoggedActivity[]): Item[] {
   const next = [...items];
   const byEvent = new Map(next.filter((item) => item.head.type === 'event.received').map((item) => [String(item.head.eventId), item]));
   for (const activity of activities) {
-    const parent = activity.type !== 'event.received' && activity.service === 'events' ? byEvent.get(String(activity.eventId)) : undefined;
+    const aboutEvent = activity.service === 'events' || activity.service === 'faults';
+    const parent = activity.type !== 'event.received' && aboutEvent ? byEvent.get(String(activity.eventId)) : undefined;
     if (parent) {
       const joined = { ...parent, followUps: [...parent.followUps, activity] };
       next[next.indexOf(parent)] = joined;
@@ -84,9 +85,15 @@ function Entry({ item }: { item: Item }) {
   }
   return (
     <li class={`entry other ${head.service}`}>
-      <span class="mono muted">{clock(head.time)}</span> <span class="svc">{head.service}</span> {describe(head)}
+      <span class="mono muted">{clock(head.time)}</span> <span class="svc">{head.service}</span>
+      {head.type === 'fault.injected' && <Injected />} {describe(head)}
     </li>
   );
+}
+
+/** Marks what the fault plan did, so an injected failure is never mistaken for a real one. */
+function Injected() {
+  return <span class="chip warn">injected</span>;
 }
 
 function FollowUp({ activity }: { activity: LoggedActivity }) {
@@ -118,6 +125,12 @@ function FollowUp({ activity }: { activity: LoggedActivity }) {
           ⊘ {target} dropped: {String(activity.reason)}
         </div>
       );
+    case 'fault.injected':
+      return (
+        <div class="follow bad">
+          <Injected /> {faultText(activity)}
+        </div>
+      );
     default:
       return <div class="follow muted">{activity.type}</div>;
   }
@@ -145,10 +158,19 @@ function describe(activity: LoggedActivity): string {
       return `${String(activity.queue)} → ${String(activity.deadLetterQueue)}: moved to its DLQ after ${String(activity.receiveCount)} receives`;
     case 'message.moved':
       return `${String(activity.queue)} → ${String(activity.destinationQueue)}: message moved back`;
+    case 'fault.injected':
+      return faultText(activity);
     case 'email.sent':
       return `e-mail "${String(activity.subject)}" to ${String(activity.to)}`;
     default:
       if (activity.service === 'states') return `${shortName(String(activity.stateMachineArn))} / ${truncate(shortName(String(activity.executionArn)), 22)}: ${activity.type}`;
       return `${activity.type} ${JSON.stringify(activity).slice(0, 120)}`;
   }
+}
+
+/** `duplicate (eventbridge-target) → queue`, `lambda.after (Sandbox.Timedout) shop-payments-dev-capture`... */
+function faultText(activity: LoggedActivity): string {
+  const variant = activity.variant ? ` (${String(activity.variant)})` : '';
+  const where = activity.targetArn ? `→ ${shortName(String(activity.targetArn))}` : String(activity.functionName ?? activity.tableName ?? activity.queue ?? activity.routeKey ?? activity.detailType ?? activity.to ?? '');
+  return `${String(activity.fault)}${variant} ${where}`;
 }

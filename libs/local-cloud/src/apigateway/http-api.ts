@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Cloud, LambdaApi } from '../cloud';
+import type { Cloud, LambdaApi, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
 import { listenOn } from '../listen';
 
@@ -37,6 +37,11 @@ interface Route {
 interface Integration {
   functionArn: string;
   timeoutMs: number;
+}
+
+function headerOf(headers: HttpRequest['headers'], name: string): string | undefined {
+  const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return Array.isArray(entry?.[1]) ? entry[1][0] : entry?.[1];
 }
 
 const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -105,8 +110,20 @@ export class HttpApis {
     if (!found) return json(404, { message: 'Not Found' });
     const integration = this.integrations.get(found.route.integrationId)!;
     const event = this.event(request, url, found.route, found.pathParameters);
-    const result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));
+    let result: LambdaInvokeResult;
+    try {
+      result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));
+    } catch (error) {
+      // Lambda refused the invocation (throttled, service error): API Gateway answers its integration error.
+      if (!(error instanceof AwsError)) throw error;
+      this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, invokeError: error.code });
+      return json(500, { message: 'Internal Server Error' });
+    }
     this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, functionError: result.functionError });
+    // The fault plan's `http`: the function ran, but the client gets a 5xx (a lost response, an unavailable
+    // edge), so it must retry safely, e.g. with its Idempotency-Key.
+    const site = { names: [found.route.routeKey, url.pathname], context: { routeKey: found.route.routeKey, path: url.pathname, idempotencyKey: headerOf(request.headers, 'idempotency-key') } };
+    if (this.cloud.faults.strikes('http', site, '503')) return json(503, { message: 'Service Unavailable' });
     if (result.functionError) return json(500, { message: 'Internal Server Error' });
     return response(result.payload);
   }

@@ -18,8 +18,8 @@ export interface LocalDynamoDb {
   endpoint: string;
   targetPrefix: 'DynamoDB_20120810';
   signingName: 'dynamodb';
-  /** Proxies one DynamoDB JSON request (body not yet read) to dynalite and streams the answer back. */
-  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Proxies one DynamoDB JSON request (body not yet read) to dynalite, with the fault plan's DynamoDB faults. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +58,35 @@ function rejectUnsupported(operation: string, req: http.IncomingMessage, res: ht
   res.end(body);
 }
 
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+const THROTTLED_MESSAGE = 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
+
+function answerError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message });
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readAll(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The tables a request names: `TableName`, or the keys of a batch's `RequestItems`. */
+function tablesOf(body: Buffer): string[] {
+  try {
+    const request = JSON.parse(body.toString('utf8')) as { TableName?: unknown; RequestItems?: Record<string, unknown> };
+    if (typeof request.TableName === 'string') return [request.TableName];
+    return Object.keys(request.RequestItems ?? {});
+  } catch {
+    return [];
+  }
+}
+
 export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
   // Tables are ACTIVE at once: no CREATING/DELETING/UPDATING delay to wait out locally.
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -73,26 +102,40 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
   const agent = new http.Agent({ keepAlive: true });
   cloud.dynamodbEndpoint = endpoint;
 
-  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     if (operation && !DYNALITE_OPERATIONS.has(operation)) {
       cloud.record({ service: 'dynamodb', type: 'operation.unsupported', operation });
       return rejectUnsupported(operation, req, res);
     }
+    // Read whole, so the fault plan can be scoped by table name.
+    const body = await readAll(req);
+    const site = { names: tablesOf(body), context: { operation, tableName: tablesOf(body).join(',') } };
+    if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {
+      return answerError(res, 400, 'ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
+    }
+    const loseResponse = WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError');
     const upstream = http.request(
       { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
+        answer.on('end', () => cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode }));
+        // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
+        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
+        // the write again, so a conditional write can then fail its own condition.
+        if (loseResponse && answer.statusCode === 200) {
+          answer.resume();
+          return answerError(res, 500, 'InternalServerError', 'Internal server error');
+        }
         // rawHeaders keeps dynalite's headers as sent (x-amz-crc32, which the SDK checks, included).
         res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
         answer.pipe(res);
-        answer.on('end', () => cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode }));
       },
     );
     upstream.on('error', (error) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local DynamoDB unreachable: ${error.message}` }));
     });
-    req.pipe(upstream);
+    upstream.end(body);
   }
 
   async function close(): Promise<void> {

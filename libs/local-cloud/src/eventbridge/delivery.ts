@@ -1,5 +1,6 @@
 import type { Cloud, SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
+import { holdBack } from '../faults/injector';
 import { renderTargetInput, type TargetInputConfig } from './input';
 import {
   EVENT_AGE_SECONDS_RANGE,
@@ -105,8 +106,17 @@ export class TargetDeliveries {
   ) {}
 
   deliver(order: DeliveryOrder): void {
-    // Started on a later turn: PutEvents answers before any target is called, as on AWS.
-    this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run(order)));
+    // Delivery is at least once and unordered: EventBridge retries a delivery it could not confirm
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html), so a target can get an
+    // event twice, and targets are called in parallel with no ordering guarantee. The fault plan's `duplicate` and
+    // `delay` make both happen on demand.
+    const site = { names: [order.ruleName, order.target.Id, resourceNameOf(order.target.Arn)], context: { eventId: order.event.id, ruleArn: order.ruleArn, targetId: order.target.Id, targetArn: order.target.Arn, detailType: order.event['detail-type'] } };
+    const copies = this.cloud.faults.strikes('duplicate', site, 'eventbridge-target') ? 2 : 1;
+    for (let copy = 0; copy < copies; copy++) {
+      const held = this.cloud.faults.delayFor(site);
+      // Started on a later turn: PutEvents answers before any target is called, as on AWS.
+      this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => holdBack(held, this.stopping.signal)).then(() => this.run(order)));
+    }
   }
 
   /** Keeps `work` pending for drain(); its failure is recorded, never thrown. */
@@ -240,6 +250,12 @@ export class TargetDeliveries {
       ...extra,
     });
   }
+}
+
+/** `my-fn` of `arn:aws:lambda:…:function:my-fn`, `my-queue` of an SQS ARN, `my-machine` of a state machine ARN. */
+export function resourceNameOf(arn: string): string {
+  const parts = arn.split(':');
+  return (parts[0] === 'arn' && parts[2] === 'sqs' ? parts[5] : parts[6] ?? parts[5]?.split('/').pop()) ?? arn;
 }
 
 function messageOf(error: unknown): string {

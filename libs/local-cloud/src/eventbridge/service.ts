@@ -57,6 +57,12 @@ const BUS_NAME_PATTERN = /^[/.\-_A-Za-z0-9]+$/;
 /** JSON protocols carry timestamps as epoch seconds. */
 const epochSeconds = (ms: number) => ms / 1000;
 /** Event `time` has second precision on AWS, e.g. "2026-01-29T10:15:30Z". */
+/** The fault plan's `putEvents`: the per-entry failures PutEvents reports for an entry it did not put. */
+const ENTRY_FAILURES = [
+  { name: 'InternalFailure', message: 'Internal Failure' },
+  { name: 'ThrottlingException', message: 'Rate exceeded.' },
+] as const;
+
 const eventTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /**
@@ -179,6 +185,11 @@ export class EventBridgeService implements EventsApi {
         return failure('InvalidArgument', (error as Error).message);
       }
     }
+    // PutEvents can fail per entry while the call succeeds; callers must read FailedEntryCount and retry the
+    // retryable ErrorCodes (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
+    const site = { names: [bus.name, entry.Source, entry.DetailType], context: { eventBusName: bus.name, source: entry.Source, detailType: entry.DetailType } };
+    const refused = this.cloud.faults.pick('putEvents', site, ENTRY_FAILURES);
+    if (refused) return failure(refused.name, refused.message);
     const event: EventBridgeEvent = {
       version: '0',
       id: randomUUID(),

@@ -1,4 +1,6 @@
 import type { Cloud, LambdaInvokeResult } from '../cloud';
+import { AwsError } from '../errors';
+import { holdBack } from '../faults/injector';
 import { sendToDeadLetterQueue, sendToDestination, type AsyncOutcome, type InvocationCondition } from './destinations';
 import type { LambdaFunction } from './function-config';
 
@@ -11,6 +13,10 @@ import type { LambdaFunction } from './function-config';
  */
 
 const RETRY_DELAYS_MS = [60_000, 120_000];
+// Throttles (429) and system errors (5xx) go back to the queue, retried from 1 s, doubling, up to 5 minutes apart,
+// until the event's maximum age; they are not function errors, so they do not use up MaximumRetryAttempts.
+const REFUSAL_FIRST_DELAY_MS = 1000;
+const REFUSAL_MAX_DELAY_MS = 300_000;
 
 export class AsyncInvocations {
   private readonly stopping = new AbortController();
@@ -24,8 +30,19 @@ export class AsyncInvocations {
   /** Queues one event; returns without waiting for it to run. */
   enqueue(fn: LambdaFunction, payload: string, requestId: string): void {
     this.cloud.record({ service: 'lambda', type: 'async.queued', functionName: fn.functionName, requestId });
-    const run = this.process(fn, payload, requestId, Date.now()).finally(() => this.running.delete(run));
-    this.running.add(run);
+    // "Even if your function doesn't return an error, it's possible for it to receive the same event from Lambda
+    // multiple times because the queue itself is eventually consistent" (invocation-async-error-handling.html):
+    // the fault plan's `duplicate` runs the event twice; `delay` holds it back, so events run out of order.
+    const site = { names: [fn.functionName], context: { functionName: fn.functionName, requestId } };
+    const copies = this.cloud.faults.strikes('duplicate', site, 'lambda-async') ? 2 : 1;
+    const receivedAt = Date.now();
+    for (let copy = 0; copy < copies; copy++) {
+      const held = this.cloud.faults.delayFor(site);
+      const run: Promise<void> = holdBack(held, this.stopping.signal)
+        .then(() => (this.stopping.signal.aborted ? undefined : this.process(fn, payload, requestId, receivedAt)))
+        .finally(() => this.running.delete(run));
+      this.running.add(run);
+    }
   }
 
   /** Ends retry waits at once; lets attempts under way finish. */
@@ -41,11 +58,22 @@ export class AsyncInvocations {
 
   private async process(fn: LambdaFunction, payload: string, requestId: string, receivedAt: number): Promise<void> {
     let attempts = 0;
+    let refusals = 0;
     let result: LambdaInvokeResult | undefined;
     for (;;) {
       if (this.ageSeconds(receivedAt) >= fn.maximumEventAgeInSeconds) return this.fail(fn, payload, requestId, 'EventAgeExceeded', attempts, result);
       attempts++;
-      result = await this.execute(fn, payload, requestId, attempts);
+      try {
+        result = await this.execute(fn, payload, requestId, attempts);
+      } catch (error) {
+        if (!isRetriedRefusal(error)) throw error;
+        attempts--;
+        const delayMs = Math.min(REFUSAL_MAX_DELAY_MS, REFUSAL_FIRST_DELAY_MS * 2 ** refusals++);
+        this.cloud.record({ service: 'lambda', type: 'async.requeued', functionName: fn.functionName, requestId, errorCode: error.code, delayMs });
+        await this.cloud.sleep(delayMs, this.stopping.signal);
+        if (this.stopping.signal.aborted) return;
+        continue;
+      }
       if (!result.functionError) {
         if (fn.onSuccessDestinationArn) {
           await sendToDestination(this.cloud, fn.onSuccessDestinationArn, { fn, requestId, payload, condition: 'Success', attempts, result });
@@ -81,4 +109,9 @@ export class AsyncInvocations {
   private ageSeconds(receivedAt: number): number {
     return (Date.now() - receivedAt) / this.cloud.timeScale / 1000;
   }
+}
+
+/** An attempt Lambda refused before running the function: a throttle (429) or a system error (5xx). */
+function isRetriedRefusal(error: unknown): error is AwsError {
+  return error instanceof AwsError && (error.statusCode === 429 || error.statusCode >= 500);
 }

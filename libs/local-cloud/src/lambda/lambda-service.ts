@@ -119,6 +119,9 @@ export class LambdaService implements LambdaApi {
    */
   private async execute(fn: LambdaFunction, payload: string, requestId: string, invocationType: 'RequestResponse' | 'Event', attempt: number): Promise<LambdaInvokeResult> {
     const base = { service: 'lambda' as const, functionName: fn.functionName, requestId, invocationType, attempt };
+    const site = { names: [fn.functionName], context: { functionName: fn.functionName, requestId, invocationType } };
+    const refusal = this.cloud.faults.pick('lambda.before', site, REFUSALS);
+    if (refusal) throw new AwsError(refusal.name, refusal.message, refusal.statusCode);
     this.cloud.record({ ...base, type: 'invocation.started' });
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
@@ -131,7 +134,9 @@ export class LambdaService implements LambdaApi {
     const running = this.options.invoker
       .invoke({ fn, payload, requestId, deadline, environment: this.environmentFor(fn) })
       .catch((error: unknown) => unhandled(error));
-    const result = await Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
+    let result = await Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
+    const lost = this.cloud.faults.pick('lambda.after', site, LOST_OUTCOMES);
+    if (lost) result = { payload: JSON.stringify(lost.payload(fn, requestId)), functionError: 'Unhandled' };
     if (result.functionError) {
       const error = parseError(result.payload);
       this.cloud.record({ ...base, type: 'invocation.failed', errorType: error.errorType, errorMessage: error.errorMessage });
@@ -156,6 +161,38 @@ export class LambdaService implements LambdaApi {
     };
   }
 }
+
+/**
+ * The fault plan's `lambda.before`: Lambda refuses the invocation before the handler runs, throttled
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html: 429 TooManyRequestsException) or with a
+ * service error (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ */
+const REFUSALS = [
+  { name: 'TooManyRequestsException', statusCode: 429, message: 'Rate Exceeded.' },
+  { name: 'ServiceException', statusCode: 500, message: 'Lambda was unable to process the request because of an internal error.' },
+] as const;
+
+/**
+ * The fault plan's `lambda.after`: the handler ran to its end (its writes and calls happened), then the caller is
+ * told it failed as Lambda reports a function that timed out or crashed: `Sandbox.Timedout`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts), the
+ * runtime killed (`Runtime.ExitError`), or a timeout payload with no errorType, which Step Functions reports as
+ * `Lambda.Unknown` (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ */
+const LOST_OUTCOMES = [
+  {
+    name: 'Sandbox.Timedout',
+    payload: (fn: LambdaFunction, requestId: string) => ({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` }),
+  },
+  {
+    name: 'Runtime.ExitError',
+    payload: (_fn: LambdaFunction, requestId: string) => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` }),
+  },
+  {
+    name: 'Lambda.Unknown',
+    payload: (fn: LambdaFunction, requestId: string) => ({ errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` }),
+  },
+] as const;
 
 /** The ranges CreateFunction and PutFunctionEventInvokeConfig accept (API reference of each). */
 function checkConfiguration(fn: LambdaFunction): void {

@@ -60,6 +60,15 @@ function checkMailboxes(mailboxes: string[], member: string): void {
   if (invalid !== undefined) throw badRequest(`Invalid address in ${member}: "${invalid}" is not UserName@[SubDomain.]Domain.TopLevelDomain.`);
 }
 
+/**
+ * The fault plan's `ses`: SendEmail throttled, or the message rejected
+ * (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html#API_SendEmail_Errors).
+ */
+const SEND_REFUSALS = [
+  { name: 'TooManyRequestsException', statusCode: 429, message: 'Maximum sending rate exceeded.' },
+  { name: 'MessageRejected', statusCode: 400, message: 'Email address is not verified. The following identities failed the check: the sender.' },
+] as const;
+
 /** SES message ids look like `010001...-<uuid>-000000`. */
 const newMessageId = () => `0100${Date.now().toString(16).padStart(12, '0')}-${randomUUID()}-000000`;
 
@@ -105,6 +114,10 @@ export class SesService {
   }
 
   private sendEmail(input: any): { MessageId: string } {
+    const addressed: unknown[] = Array.isArray(input?.Destination?.ToAddresses) ? input.Destination.ToAddresses : [];
+    const site = { names: [input?.FromEmailAddress, ...addressed.map(String)], context: { from: input?.FromEmailAddress, to: addressed } };
+    const refusal = this.cloud.faults.pick('ses', site, SEND_REFUSALS);
+    if (refusal) throw new AwsError(refusal.name, refusal.message, refusal.statusCode);
     const content = input.Content;
     const kinds = (['Simple', 'Raw', 'Template'] as const).filter((kind) => content?.[kind] !== undefined);
     if (kinds.length !== 1) throw badRequest('Content must contain exactly one of Simple, Raw or Template.');

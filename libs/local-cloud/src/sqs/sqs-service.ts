@@ -436,6 +436,13 @@ export class SqsService implements SqsApi {
   private deleteMessage(queue: Queue, receiptHandle: unknown): void {
     const message = this.messageFor(queue, receiptHandle);
     if (!message || message.receiptHandle !== receiptHandle) return;
+    // A standard queue delivers at least once: a copy on a server that missed the delete is received again
+    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html).
+    const site = { names: [queue.name], context: { queue: queue.name, messageId: message.messageId } };
+    if (!queue.fifo && this.cloud.faults.strikes('duplicate', site, 'sqs-copy')) {
+      queue.setVisibleAt(message, Date.now());
+      return;
+    }
     queue.remove(message);
     this.cloud.record({ service: 'sqs', type: 'message.deleted', queue: queue.name, messageId: message.messageId });
   }

@@ -117,15 +117,21 @@ export class PaymentsTable {
     }
   }
 
-  /** AUTHORIZING / AUTHORIZED → FAILED with why (any authorization was voided before). */
-  async markFailed(orderId: string, reason: PaymentFailureReason, message: string, now: Date): Promise<void> {
+  /**
+   * AUTHORIZING / AUTHORIZED → FAILED with why. Whatever the provider held was released before; `moved` is what it
+   * captured and gave back (a capture whose answer was lost, then refunded), so the ledger agrees with the provider.
+   */
+  async markFailed(orderId: string, reason: PaymentFailureReason, message: string, now: Date, moved: { captured: number; refunded: number } = { captured: 0, refunded: 0 }): Promise<void> {
     try {
       await this.update({
         Key: { orderId },
-        UpdateExpression: 'SET #status = :failed, failureReason = :reason, failureMessage = :message, failedAt = :now',
+        UpdateExpression: 'SET #status = :failed, failureReason = :reason, failureMessage = :message, failedAt = :now, captured = :captured, refunded = :refunded',
         ConditionExpression: '#status IN (:authorizing, :authorized)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':failed': 'FAILED', ':reason': reason, ':message': message, ':authorizing': 'AUTHORIZING', ':authorized': 'AUTHORIZED', ':now': now.toISOString() },
+        ExpressionAttributeValues: {
+          ':failed': 'FAILED', ':reason': reason, ':message': message, ':authorizing': 'AUTHORIZING', ':authorized': 'AUTHORIZED', ':now': now.toISOString(),
+          ':captured': moved.captured, ':refunded': moved.refunded,
+        },
       });
     } catch (error) {
       if (!isConditionFailed(error)) throw error;

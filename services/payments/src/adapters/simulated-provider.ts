@@ -97,6 +97,11 @@ export class SimulatedProvider implements PaymentProvider {
     }, ['REFUNDED'], 'refund');
   }
 
+  async lookup(orderId: string): Promise<Pick<ProviderPayment, 'status' | 'captured' | 'refunded'> | undefined> {
+    const payment = await this.payment(orderId);
+    return payment && { status: payment.status, captured: payment.captured, refunded: payment.refunded };
+  }
+
   /** The provider's record of an order's payment (tests read it to prove what money moved). */
   async payment(orderId: string): Promise<ProviderPayment | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id: orderId }, ConsistentRead: true }));

@@ -9,6 +9,30 @@ export interface PaymentProvider {
   /** Releases an authorization; `voided: false` when there was none (nothing to release). */
   void(request: { orderId: string }): Promise<{ voided: boolean }>;
   refund(request: { orderId: string; amount: number }): Promise<void>;
+  /** The provider's record of the order's payment (a real provider's "retrieve payment"); undefined when it has none. */
+  lookup(orderId: string): Promise<{ status: 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED'; captured: number; refunded: number } | undefined>;
+}
+
+/** What the provider holds for an order after a release: what it captured and what it gave back, in minor units. */
+export interface Released {
+  captured: number;
+  refunded: number;
+}
+
+/**
+ * Gives back whatever the provider holds for a payment that failed part-way, as the provider itself sees it (a
+ * capture whose answer was lost may well have happened): an authorization is voided, a capture refunded. Each call is
+ * idempotent at the provider, so a retried release moves no money twice.
+ */
+export async function release(provider: PaymentProvider, orderId: string): Promise<Released> {
+  const payment = await provider.lookup(orderId);
+  if (!payment) return { captured: 0, refunded: 0 };
+  if (payment.status === 'AUTHORIZED') await provider.void({ orderId });
+  if (payment.status === 'CAPTURED') {
+    await provider.refund({ orderId, amount: payment.captured - payment.refunded });
+    return { captured: payment.captured, refunded: payment.captured };
+  }
+  return { captured: payment.captured, refunded: payment.refunded };
 }
 
 /** Permanent: the issuer said no. Never retried. */

@@ -42,8 +42,8 @@ export const createMarkRefunded = step(async (input: { orderId: string }, { paym
   await payments.markRefunded(input.orderId, now());
   return { status: 'REFUNDED' };
 });
-export const createMarkFailed = step(async (input: { orderId: string; reason: PaymentFailureReason; error?: CaughtError }, { payments, now }) => {
-  await payments.markFailed(input.orderId, input.reason, failureMessage(input.error), now());
+export const createMarkFailed = step(async (input: { orderId: string; reason: PaymentFailureReason; error?: CaughtError; captured?: number; refunded?: number }, { payments, now }) => {
+  await payments.markFailed(input.orderId, input.reason, failureMessage(input.error), now(), { captured: input.captured ?? 0, refunded: input.refunded ?? 0 });
   return { status: 'FAILED', reason: input.reason };
 });
 export const createMarkCancelled = step(async (input: { orderId: string; status: 'CANCELLED' | 'VOIDED' }, { payments }) => {

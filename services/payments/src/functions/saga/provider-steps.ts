@@ -1,6 +1,6 @@
 import { SimulatedProvider } from '../../adapters/simulated-provider';
 import { reviewForFraud } from '../../domain/fraud';
-import type { PaymentProvider } from '../../domain/provider';
+import { release, type PaymentProvider } from '../../domain/provider';
 
 /**
  * The saga steps that call the payment provider (and the fraud review). Their errors are named (PaymentDeclined,
@@ -23,10 +23,14 @@ export const createRefund = (provider: () => PaymentProvider = defaultProvider) 
   return { refunded: input.amount };
 };
 
+/** The compensation after a failure past authorization: void or refund whatever the provider holds. */
+export const createRelease = (provider: () => PaymentProvider = defaultProvider) => (input: { orderId: string }) => release(provider(), input.orderId);
+
 export const authorize = createAuthorize();
 export const capture = createCapture();
 export const voidAuthorization = createVoid();
 export const refund = createRefund();
+export const releasePayment = createRelease();
 
 /** High-value orders only: throws FraudRejected, which the saga catches. */
 export const fraudReview = async (input: { orderId: string; token: string; amount: number; currency: string }) => reviewForFraud(input);

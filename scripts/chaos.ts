@@ -50,19 +50,22 @@ export function parseChaosArgs(args: string[]): ChaosOptions & { json: boolean }
     strict: true,
   });
   const against = values.against;
-  const timeScale = number('time-scale', values['time-scale'], 0.001);
+  // Lambda retries a failed asynchronous invocation after 1 and 2 more minutes (AWS time), while Powertools'
+  // idempotency lock of an invocation that died lasts the function's remaining time (10 s, real time): below 10/60
+  // the retries would all meet the lock and go to the DLQ, which on AWS they never do.
+  const timeScale = number('time-scale', values['time-scale'], 0.25);
   return {
     orders: integer('orders', values.orders, 2000, 1),
-    concurrency: integer('concurrency', values.concurrency, 32, 1),
+    // More clients than this overload the system in one process (its functions then time out, in real time).
+    concurrency: integer('concurrency', values.concurrency, 24, 1),
     seed: integer('seed', values.seed, 1),
     faults: values.faults ?? DEFAULT_FAULTS,
     ...(against && { against: { apiUrl: against.replace(/\/$/, ''), emulatorUrl: (values.emulator ?? 'http://localhost:4566').replace(/\/$/, '') } }),
     timeScale,
-    // AWS seconds: 60 real seconds at the time scale, long beside a flow under load, short enough for one run.
-    outcomeTimeoutSeconds: integer('outcome-timeout', values['outcome-timeout'], Math.round(60 / timeScale), 1),
-    // Under --against the packaged outcome timeout (300 s at TIME_SCALE=1) must be able to pass.
-    quiesceDeadlineMs: integer('quiet-deadline', values['quiet-deadline'], against ? 600_000 : 120_000, 1),
-    pollDeadlineMs: against ? 360_000 : 120_000,
+    ...(values['outcome-timeout'] !== undefined && { outcomeTimeoutSeconds: integer('outcome-timeout', values['outcome-timeout'], 0, 1) }),
+    // Long enough for the order saga's outcome timeout (300 s packaged, scaled) to pass for an order whose outcome was lost.
+    quiesceDeadlineMs: integer('quiet-deadline', values['quiet-deadline'], against ? 600_000 : Math.max(120_000, 300_000 * timeScale + 60_000), 1),
+    pollDeadlineMs: against ? 360_000 : Math.max(120_000, 300_000 * timeScale + 30_000),
     maxTraces: integer('traces', values.traces, 20),
     json: values.json ?? false,
   };

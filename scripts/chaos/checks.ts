@@ -221,12 +221,13 @@ export const CHECKS: Check[] = [
         const ledger = view.input.observed.payments.get(order.orderId);
         const p = view.provider(order.orderId);
         if (!ledger) return [about(order, `payments has no record of it (provider ${p.status}, captured ${p.captured})`)];
-        // The provider's status each ledger status allows (FAILED: declined before anything existed, or voided).
+        // The provider's status each ledger status allows (FAILED: declined before anything existed, voided, or a capture
+        // whose answer was lost refunded).
         const allowed: Record<string, string[]> = {
           CAPTURED: ['CAPTURED'],
           REFUNDED: ['REFUNDED'],
           VOIDED: ['VOIDED'],
-          FAILED: ['ABSENT', 'VOIDED'],
+          FAILED: ['ABSENT', 'VOIDED', 'REFUNDED'],
           CANCELLED: ['ABSENT'],
         };
         const problems = [

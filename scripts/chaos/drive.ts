@@ -119,8 +119,13 @@ export async function drive(target: ChaosTarget, workload: Workload, options: Dr
   return results;
 }
 
+/** Sent again after a 5xx, as any client would (a faulted function or gateway says nothing of the request itself). */
 async function driveInvalid(target: ChaosTarget, scenario: InvalidScenario): Promise<InvalidDriven> {
-  const answer = await target.http('POST', '/orders', scenario.body, scenario.headers);
+  let answer = await target.http('POST', '/orders', scenario.body, scenario.headers);
+  for (let attempt = 2; attempt <= MAX_POSTS && answer.status >= 500; attempt++) {
+    await sleep(50 * 2 ** attempt);
+    answer = await target.http('POST', '/orders', scenario.body, scenario.headers);
+  }
   return { scenario, status: answer.status, body: answer.text.slice(0, 500) };
 }
 

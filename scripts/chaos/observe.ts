@@ -14,12 +14,12 @@ import {
   type ExecutionStatus,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import type { SentEmail } from '../../libs/local-cloud/src';
+import type { FaultSnapshot, SentEmail } from '../../libs/local-cloud/src';
 import type { AwsClientConfig, BusEvent } from '../../tests/support/bus-tap';
 import type { DlqView, LoggedActivity } from '../dashboard/api-types';
 import { runMarker } from './scenarios';
 import type { SystemNames } from './system-names';
-import type { ChaosTarget, FaultSnapshot } from './target';
+import type { ChaosTarget } from './target';
 
 export interface OrderRow {
   orderId: string;
@@ -97,7 +97,7 @@ export interface Observed {
   executions: SagaExecution[];
   dlqs: DlqView[];
   activity: LoggedActivity[];
-  faults?: FaultSnapshot;
+  faults: FaultSnapshot;
 }
 
 /** Clients for the emulator's endpoint; made once per run. */

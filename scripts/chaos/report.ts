@@ -38,6 +38,8 @@ export function formatReport(result: ChaosResult): string {
         for (const line of violation.trace) lines.push(`    ${line}`);
       }
     }
+    const more = result.violations.length - TRACED_VIOLATIONS_PRINTED;
+    if (more > 0) lines.push(`… and ${more} more (--json lists them all)`);
   }
   lines.push('');
   lines.push(summaryLine(result));

@@ -25,8 +25,8 @@ export interface ChaosOptions {
   against?: { apiUrl: string; emulatorUrl: string };
   /** In-process only: AWS delays are multiplied by this. */
   timeScale: number;
-  /** In-process only: the order saga's outcome timeout, in AWS seconds (scaled by timeScale). */
-  outcomeTimeoutSeconds: number;
+  /** In-process only: replaces the order saga's outcome timeout (AWS seconds, scaled by timeScale; 300 packaged). */
+  outcomeTimeoutSeconds?: number;
   /** How long to wait for quiet after the drive, and after the redrive. */
   quiesceDeadlineMs: number;
   /** How long a client polls its order. */
@@ -75,7 +75,8 @@ export function seededPlan(plan: string, seed: number): string {
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
-  const log = options.log ?? (() => undefined);
+  const begun = Date.now();
+  const log = (line: string) => options.log?.(`${((Date.now() - begun) / 1000).toFixed(1).padStart(6)} s  ${line}`);
   const runId = `${options.seed.toString(36)}${Date.now().toString(36)}`;
   const workload: Workload = generateWorkload({ seed: options.seed, orders: options.orders, runId });
   log(`run ${runId}: ${workload.scenarios.length} scenarios, ${workload.stock.length} SKUs (${workload.stock.filter((s) => s.scarce).length} scarce)`);
@@ -87,6 +88,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const readers = awsReaders(target.aws);
   const faultPlan = seededPlan(options.faults, options.seed);
   try {
+    log(`${target.description} is up`);
     await stockUp(target, workload);
     if (faultPlan !== 'none') await target.setFaults(faultPlan);
     log(`driving with ${options.concurrency} clients, faults: ${faultPlan}`);
@@ -104,13 +106,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const quiet = { deadlineMs: options.quiesceDeadlineMs, quietMs: 500 };
     const afterDrive = await quiesce(target, readers, names, runId, quiet);
     log(`quiet after ${afterDrive.waitedMs} ms${afterDrive.quiet ? '' : ` (deadline reached, ${afterDrive.running} sagas running)`}`);
-    const injected = (await target.faults())?.injected ?? {};
+    const injected = (await target.faults()).injected;
     if (faultPlan !== 'none') {
       // The cause "fixed" before reading and redriving: reads and the redrive must not be faulted themselves.
       await target.setFaults('none');
       await quiesce(target, readers, names, runId, quiet);
     }
 
+    log('reading every context');
     const before = await observe(target, readers, names, runId);
     const checksBefore = runChecks({ workload, driven, observed: before, phase: 'before redrive' });
     const redrive = { queues: 0, redriven: 0, kept: 0, before: before.dlqs.reduce((sum, q) => sum + q.messages.length, 0) };
@@ -124,6 +127,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const afterRedrive = await quiesce(target, readers, names, runId, quiet);
     const after = await observe(target, readers, names, runId);
     const checksAfter = runChecks({ workload, driven, observed: after, phase: 'after redrive' });
+    log('checked');
 
     const latencies = driven.flatMap((d) => ((d as OrderDriven).finalAfterMs !== undefined ? [(d as OrderDriven).finalAfterMs!] : [])).sort((a, b) => a - b);
     const accepted = driven.filter((d) => (d as OrderDriven).orderId).length;

@@ -5,7 +5,7 @@
  * differs (activity, captured e-mails, dead-letter queues).
  */
 import type { CloudActivity } from '../../libs/local-cloud/src/cloud';
-import type { SentEmail } from '../../libs/local-cloud/src';
+import type { FaultSnapshot, SentEmail } from '../../libs/local-cloud/src';
 import { SENT_EMAILS_PATH } from '../../libs/local-cloud/src/ses/ses-rest';
 import { createBusTap, type AwsClientConfig, type BusEvent, type BusTap } from '../../tests/support/bus-tap';
 import { setOutcomeTimeout, startSystem } from '../../tests/support/system';
@@ -21,18 +21,13 @@ export interface HttpAnswer {
   text: string;
 }
 
-export interface FaultSnapshot {
-  plan: unknown;
-  injected: Record<string, number>;
-}
-
 export interface ChaosTarget {
   /** Where it runs, for the report. */
   description: string;
   aws: AwsClientConfig;
   /** A request to the shop's HTTP API, as a client sends it. */
   http(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<HttpAnswer>;
-  /** The cloud's activity seen so far (the dashboard's timeline kinds and every injected fault), oldest first. */
+  /** The cloud's activity seen so far (the dashboard's timeline kinds, injected faults included), oldest first. */
   activity(): LoggedActivity[];
   /** Calls `listener` with each activity entry from now on; returns how to stop. */
   onActivity(listener: (entry: LoggedActivity) => void): () => void;
@@ -42,8 +37,8 @@ export interface ChaosTarget {
   redrive(queueUrl: string): Promise<RedriveReport>;
   /** Replaces the emulator's fault plan (`none` clears it). */
   setFaults(plan: string): Promise<void>;
-  /** The plan and what it injected so far; undefined when the emulator has no fault plan. */
-  faults(): Promise<FaultSnapshot | undefined>;
+  /** The plan in force and how many faults of each kind it injected so far. */
+  faults(): Promise<FaultSnapshot>;
   /** Waits for the work under way to finish where that can be known (in-process), else a short pause. */
   settle(): Promise<void>;
   /** What this target could not see, for the report. */
@@ -51,20 +46,17 @@ export interface ChaosTarget {
   stop(): Promise<void>;
 }
 
-const isChaosActivity = (activity: CloudActivity) => (activity.service as string) === 'faults' || isTimelineActivity(activity);
-
 /** The fault plan over the emulator's HTTP API, the same in both modes. */
 function faultsOver(emulatorUrl: string): Pick<ChaosTarget, 'setFaults' | 'faults'> {
   const url = `${emulatorUrl}/_local/faults`;
   return {
     async setFaults(plan) {
+      // The route takes the plan's JSON form, or its string form as a JSON string; `{}` turns every fault off.
       const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan === 'none' ? {} : plan) });
-      if (!response.ok) throw new Error(`PUT /_local/faults answered ${response.status}: ${await response.text()} (does this emulator have the fault plan?)`);
+      if (!response.ok) throw new Error(`PUT /_local/faults answered ${response.status}: ${await response.text()}`);
     },
     async faults() {
       const response = await fetch(url);
-      // An emulator without the fault plan serves no such route (it answers 400 UnknownOperationException).
-      if (response.status === 404 || (response.status === 400 && (await response.clone().text()).includes('UnknownOperationException'))) return undefined;
       if (!response.ok) throw new Error(`GET /_local/faults answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as FaultSnapshot;
     },
@@ -72,17 +64,17 @@ function faultsOver(emulatorUrl: string): Pick<ChaosTarget, 'setFaults' | 'fault
 }
 
 /**
- * The whole system in this process. `outcomeTimeoutSeconds` (AWS seconds, scaled by `timeScale`) replaces the order
- * saga's packaged outcome timeout, so that an order whose outcome is lost ends within the run.
+ * The whole system in this process. `outcomeTimeoutSeconds` (AWS seconds, scaled by `timeScale`), when given, replaces
+ * the order saga's packaged outcome timeout.
  */
-export async function inProcessTarget(options: { timeScale: number; outcomeTimeoutSeconds: number }): Promise<ChaosTarget> {
+export async function inProcessTarget(options: { timeScale: number; outcomeTimeoutSeconds?: number }): Promise<ChaosTarget> {
   const system = await startSystem({ timeScale: options.timeScale });
-  setOutcomeTimeout(system.local, options.outcomeTimeoutSeconds);
+  if (options.outcomeTimeoutSeconds !== undefined) setOutcomeTimeout(system.local, options.outcomeTimeoutSeconds);
   const { local } = system;
   const seen: LoggedActivity[] = [];
   const listeners = new Set<(entry: LoggedActivity) => void>();
   const listener = (activity: CloudActivity) => {
-    if (!isChaosActivity(activity)) return;
+    if (!isTimelineActivity(activity)) return;
     const entry: LoggedActivity = { ...activity, seq: seen.length + 1, ...(activity.type === 'event.received' && eventKeys(activity.detail)) };
     seen.push(entry);
     for (const l of listeners) l(entry);

@@ -67,9 +67,10 @@ export async function traceOrder(orderId: string, context: { observed: Observed;
   }
   const notifications = observed.notifications.get(orderId) ?? [];
   const emails = order ? observed.emails.filter((email) => email.to.includes(order.customerEmail)) : [];
-  lines.push(`e-mail: records ${notifications.map((n) => `${n.template} ${n.status}`).join(', ') || 'none'}; sent ${emails.map((e) => `"${e.subject}"`).join(', ') || 'none'}`);
+  lines.push(`e-mail: records ${notifications.map((n) => `${n.template} ${n.status}`).join(', ') || 'none'}; sent to the customer ${emails.map((e) => `"${e.subject}"`).join(', ') || 'none'}`);
 
-  const events = observed.events.filter((event) => event.detail?.data?.orderId === orderId || event.detail?.metadata?.correlationId === orderId);
+  // A duplicated delivery to the tap shows the same envelope twice: each event once.
+  const events = [...new Map(observed.events.filter((event) => event.detail?.data?.orderId === orderId || event.detail?.metadata?.correlationId === orderId).map((event) => [event.id, event])).values()];
   const envelopeIds = new Set(events.map((event) => event.id));
   const start = events.length > 0 ? Date.parse(events[0]!.time) : 0;
   const at = (time: string) => `+${Math.max(0, Date.parse(time) - start)}ms`;

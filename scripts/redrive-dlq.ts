@@ -192,7 +192,8 @@ async function moveBack(sqs: SQSClient, dlqArn: string): Promise<void> {
   }
 }
 
-function tryJson(text: string): unknown {
+/** The parsed JSON, or undefined when `text` is not JSON. */
+export function tryJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -3,6 +3,7 @@
  * observation always gives the same violations, so each check is unit-tested on made-up observations.
  */
 import type { BusEvent } from '../../tests/support/bus-tap';
+import { tryJson } from '../redrive-dlq';
 import type { Driven, InvalidDriven, OrderDriven } from './drive';
 import type { Observed, OrderRow, SagaExecution } from './observe';
 import { HIGH_VALUE_THRESHOLD, type OrderScenario, type Workload } from './scenarios';
@@ -31,6 +32,9 @@ export interface CheckInput {
 }
 
 const FINAL = new Set(['CONFIRMED', 'CANCELLED']);
+
+/** An order with a repeated SKU that POST /orders refused (400): an invalid request, not an order. */
+export const isRefusedRepeat = (driven: OrderDriven) => driven.scenario.repeatedSku && !driven.orderId && driven.posts.every((post) => post.status === 400);
 
 /**
  * The e-mail templates an order's outcome allows (services/notifications/src/domain/notification-request.ts): a
@@ -107,7 +111,7 @@ class RunView {
       const order = driven as OrderDriven;
       this.scenarios.set(order.scenario.customerId, order.scenario);
       this.drivenByCustomer.set(order.scenario.customerId, order);
-      if (order.scenario.repeatedSku && !order.orderId && order.posts.every((post) => post.status === 400)) this.refusedRepeats.push(order);
+      if (isRefusedRepeat(order)) this.refusedRepeats.push(order);
     }
     for (const order of input.observed.orders) {
       this.ordersByCustomer.set(order.customerId, [...(this.ordersByCustomer.get(order.customerId) ?? []), order]);
@@ -321,7 +325,7 @@ export const CHECKS: Check[] = [
       const orderOfEnvelope = new Map(events.map((event) => [event.id, String(event.detail?.data?.orderId ?? '')]));
       const dlqMessages = dlqs.flatMap((queue) => queue.messages.map((message) => ({ queue: queue.name, message })));
       const violations: Violation[] = [];
-      const inDlq = (predicate: (body: any) => boolean) => dlqMessages.some(({ message }) => predicate(safeJson(message.body)));
+      const inDlq = (predicate: (body: any) => boolean) => dlqMessages.some(({ message }) => predicate(tryJson(message.body) as any));
       for (const entry of activity) {
         const orderId = entry.eventId ? orderOfEnvelope.get(String(entry.eventId)) : undefined;
         const where = { subject: orderId || String(entry.functionName ?? entry.ruleArn ?? entry.type), ...(orderId && { orderId }) };
@@ -407,8 +411,11 @@ export const CHECKS: Check[] = [
         if (given.size > 1) return [{ ...where, message: `the client was given ${given.size} different orders for one key: ${[...given].join(', ')}` }];
         if (rows.length > 1) return [{ ...where, message: `${rows.length} orders stored for one client (${driven.scenario.idempotencyKey ? 'key ' + driven.scenario.idempotencyKey : 'no key'}): ${rows.map((r) => r.orderId).join(', ')}` }];
         if (driven.orderId && rows[0] && rows[0].orderId !== driven.orderId) return [{ ...where, message: `the client was given ${driven.orderId}, the table holds ${rows[0].orderId}` }];
+        // Refused: answered 4xx for good (not 409 "in progress" or 429, which say "later": the client ran out of patience).
         const last = driven.posts.at(-1)?.status ?? 0;
-        if (!driven.orderId && last >= 400 && last < 500) return [{ ...where, message: `a valid order was refused: answers ${answers} (${driven.posts.at(-1)?.body ?? ''})` }];
+        if (!driven.orderId && last >= 400 && last < 500 && last !== 409 && last !== 429) {
+          return [{ ...where, message: `a valid order was refused: answers ${answers} (${driven.posts.at(-1)?.body ?? ''})` }];
+        }
         return [];
       }),
   },
@@ -428,14 +435,6 @@ export const CHECKS: Check[] = [
   },
 ];
 
-function safeJson(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 export function runChecks(input: CheckInput): CheckResult[] {
   const view = new RunView(input);
   return CHECKS.map((check) => ({ name: check.name, description: check.description, violations: check.run(view) }));
@@ -443,5 +442,5 @@ export function runChecks(input: CheckInput): CheckResult[] {
 
 /** How many requests of the run were invalid (the fuzzed ones and the repeated-SKU orders refused with 400). */
 export function invalidRequestCount(driven: Driven[]): number {
-  return driven.filter((d) => d.scenario.kind === 'invalid' || (d.scenario.repeatedSku && !(d as OrderDriven).orderId && (d as OrderDriven).posts.every((p) => p.status === 400))).length;
+  return driven.filter((d) => d.scenario.kind === 'invalid' || isRefusedRepeat(d as OrderDriven)).length;
 }

@@ -3,6 +3,7 @@
  * client POSTs (retrying with the same Idempotency-Key after a 5xx or a 409), then polls GET /orders/{id} until the
  * order is CONFIRMED or CANCELLED; an invalid request is sent once.
  */
+import { tryJson } from '../redrive-dlq';
 import type { InvalidScenario, OrderScenario, Scenario, Workload } from './scenarios';
 import type { ChaosTarget, HttpAnswer } from './target';
 
@@ -42,16 +43,15 @@ export interface DriveOptions {
   onDone?: (done: number, total: number) => void;
 }
 
-const MAX_POSTS = 6;
+/**
+ * A client's patience: 8 tries, backing off from 0.2 s up to 5 s (16 s in all), longer than a request that died keeps
+ * its Idempotency-Key locked (409 until the function's 10 s timeout has passed).
+ */
+const MAX_POSTS = 8;
+const backoff = (attempt: number) => Math.min(5_000, 100 * 2 ** attempt);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function jsonOf(answer: HttpAnswer): any {
-  try {
-    return JSON.parse(answer.text);
-  } catch {
-    return undefined;
-  }
-}
+const jsonOf = (answer: HttpAnswer) => tryJson(answer.text) as { orderId?: string; status?: string } | undefined;
 
 /** PUT /inventory/{sku} for every SKU of the run (retried on a 5xx: the plan may already inject faults). */
 export async function stockUp(target: ChaosTarget, workload: Workload): Promise<void> {
@@ -123,7 +123,7 @@ export async function drive(target: ChaosTarget, workload: Workload, options: Dr
 async function driveInvalid(target: ChaosTarget, scenario: InvalidScenario): Promise<InvalidDriven> {
   let answer = await target.http('POST', '/orders', scenario.body, scenario.headers);
   for (let attempt = 2; attempt <= MAX_POSTS && answer.status >= 500; attempt++) {
-    await sleep(50 * 2 ** attempt);
+    await sleep(backoff(attempt));
     answer = await target.http('POST', '/orders', scenario.body, scenario.headers);
   }
   return { scenario, status: answer.status, body: answer.text.slice(0, 500) };
@@ -139,13 +139,13 @@ async function postOrder(target: ChaosTarget, scenario: OrderScenario, posts: Po
   const headers: Record<string, string> = scenario.idempotencyKey ? { 'Idempotency-Key': scenario.idempotencyKey } : {};
   for (let attempt = 1; attempt <= MAX_POSTS; attempt++) {
     const answer = await target.http('POST', '/orders', orderBody(scenario), headers);
-    const orderId = answer.status === 202 ? (jsonOf(answer)?.orderId as string | undefined) : undefined;
+    const orderId = answer.status === 202 ? jsonOf(answer)?.orderId : undefined;
     posts.push({ status: answer.status, ...(orderId ? { orderId } : { body: answer.text.slice(0, 500) }) });
     if (answer.status === 202) return orderId;
     const retriable = answer.status >= 500 || answer.status === 409;
     // Without an Idempotency-Key a retry could place a second order: such a client gives up.
     if (!retriable || !scenario.idempotencyKey) return undefined;
-    await sleep(50 * 2 ** attempt);
+    await sleep(backoff(attempt));
   }
   return undefined;
 }

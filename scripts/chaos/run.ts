@@ -4,7 +4,7 @@
  */
 import { invalidRequestCount, runChecks, type CheckResult, type Phase } from './checks';
 import { drive, stockUp, type Driven, type OrderDriven } from './drive';
-import { awsReaders, observe, type Observed } from './observe';
+import { awsReaders, observe, type AwsReaders, type Observed } from './observe';
 import { quiesce, type Quiescence } from './quiesce';
 import { generateWorkload, type Workload } from './scenarios';
 import { systemNames } from './system-names';
@@ -90,6 +90,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   try {
     log(`${target.description} is up`);
     await stockUp(target, workload);
+    // Counts are kept across plans (and runs, on a long-lived emulator): the run's are the difference.
+    const injectedBefore = (await target.faults()).injected;
     if (faultPlan !== 'none') await target.setFaults(faultPlan);
     log(`driving with ${options.concurrency} clients, faults: ${faultPlan}`);
     const started = Date.now();
@@ -106,7 +108,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const quiet = { deadlineMs: options.quiesceDeadlineMs, quietMs: 500 };
     const afterDrive = await quiesce(target, readers, names, runId, quiet);
     log(`quiet after ${afterDrive.waitedMs} ms${afterDrive.quiet ? '' : ` (deadline reached, ${afterDrive.running} sagas running)`}`);
-    const injected = (await target.faults()).injected;
+    const injectedAfter = (await target.faults()).injected;
+    const injected = Object.fromEntries(Object.entries(injectedAfter).map(([kind, n]) => [kind, n - (injectedBefore[kind as keyof typeof injectedBefore] ?? 0)]));
     if (faultPlan !== 'none') {
       // The cause "fixed" before reading and redriving: reads and the redrive must not be faulted themselves.
       await target.setFaults('none');
@@ -170,7 +173,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 /** Every violation, the first `maxTraces` with the trace of their order (each order traced once, in the phase it failed in). */
 async function violationReports(
   phases: Array<{ phase: Phase; checks: CheckResult[]; observed: Observed }>,
-  context: { driven: Driven[]; readers: ReturnType<typeof awsReaders>; maxTraces: number },
+  context: { driven: Driven[]; readers: AwsReaders; maxTraces: number },
 ): Promise<ViolationReport[]> {
   const reports: ViolationReport[] = [];
   const traced = new Map<string, string[]>();

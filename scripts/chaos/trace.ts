@@ -26,13 +26,29 @@ function describeActivity(entry: LoggedActivity): string {
   }
 }
 
-/** A fault's context names what it hit: keep those that name this order, one of its events or one of its sagas. */
-function faultsOf(activity: LoggedActivity[], orderId: string, envelopeIds: Set<string>): LoggedActivity[] {
+/**
+ * A fault's context names what it hit: keep those that name this order (its HTTP path or Idempotency-Key) or one of
+ * its events. Lambda and DynamoDB faults name a function or a table, not an order: they cannot be told apart here.
+ */
+function faultsOf(activity: LoggedActivity[], names: string[], envelopeIds: Set<string>): LoggedActivity[] {
   return activity.filter((entry) => {
     if (entry.service !== 'faults') return false;
     if (entry.eventId && envelopeIds.has(String(entry.eventId))) return true;
-    return JSON.stringify(entry).includes(orderId);
+    const text = JSON.stringify(entry);
+    return names.some((name) => text.includes(name));
   });
+}
+
+/** `lambda.after ×2 on shop-payments-dev-capture (Sandbox.Timedout)`, one entry per kind, site and variant. */
+function summarizeFaults(faults: LoggedActivity[]): string {
+  const counts = new Map<string, number>();
+  for (const fault of faults) {
+    const site = String(fault.functionName ?? fault.tableName ?? fault.ruleArn ?? fault.queueUrl ?? fault.executionArn ?? fault.routeKey ?? '?').split(/[:/]/).pop();
+    // A delay's variant is its length: counted, not listed.
+    const key = `${fault.fault} on ${site}${fault.variant && fault.fault !== 'delay' ? ` (${fault.variant})` : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => (n > 1 ? key.replace(' on ', ` ×${n} on `) : key)).join('; ');
 }
 
 export async function traceOrder(orderId: string, context: { observed: Observed; driven: Driven[]; readers: AwsReaders }): Promise<string[]> {
@@ -79,8 +95,8 @@ export async function traceOrder(orderId: string, context: { observed: Observed;
     const seen = observed.activity.filter((entry) => entry.service === 'events' && entry.eventId === event.id && entry.type !== 'event.received');
     lines.push(`  ${at(event.time)} ${event['detail-type']} ${shortId(event.detail.metadata.id)} (envelope ${shortId(event.id)}): ${seen.map(describeActivity).join('; ') || 'no delivery seen'}`);
   }
-  const faults = faultsOf(observed.activity, orderId, envelopeIds);
-  lines.push(`faults injected: ${faults.map((f) => `${f.fault} on ${f.functionName ?? f.tableName ?? f.ruleArn ?? f.queueUrl ?? f.executionArn ?? f.eventId ?? '?'}`).join('; ') || 'none seen'}`);
+  const names = [orderId, ...(client?.scenario.idempotencyKey ? [client.scenario.idempotencyKey] : [])];
+  lines.push(`faults injected on its requests and events: ${summarizeFaults(faultsOf(observed.activity, names, envelopeIds)) || 'none'} (Lambda and DynamoDB faults name no order)`);
   lines.push('sagas:');
   for (const execution of observed.executions.filter((e) => e.orderId === orderId)) {
     const path = execution.path ?? (await executionPath(readers, execution.executionArn));

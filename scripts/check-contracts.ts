@@ -3,15 +3,17 @@
  *
  * Compares the schemas in the working tree with the last committed ones (git REV, default HEAD) or with another
  * folder, and, given a registry endpoint, with the latest version of each schema in that EventBridge schema
- * registry. Exits 1 naming event and field on any breaking change inside a version; a breaking change needs a new
- * version (a new detail-type and schema file) instead.
+ * registry. Exits 1 naming event and field on any breaking change inside a version, found by the rules of
+ * contracts/schema-diff.ts or by validating events of the new schema with the old one (contracts/consumer-samples.ts);
+ * a breaking change needs a new version (a new detail-type and schema file) instead.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeSchemaCommand, NotFoundException, SchemasClient } from '@aws-sdk/client-schemas';
-import { diffSchemas, formatChanges } from './contracts/schema-diff';
+import { rejectedByOldSchema } from './contracts/consumer-samples';
+import { diffSchemas, formatChanges, type BreakingChange } from './contracts/schema-diff';
 import { listSchemaFiles, SCHEMAS_DIR } from './schema-files';
 
 type Schema = Record<string, unknown>;
@@ -41,13 +43,23 @@ function readGit(rev: string, dir: string): SchemaSet {
   return set;
 }
 
+/**
+ * The breaking changes from `before` to `after`: the rules of schema-diff, then what a consumer validating against
+ * `before` rejects among events valid under `after` (consumer-samples), for the fields the rules did not name.
+ */
+export function breakingChanges(before: Schema, after: Schema): BreakingChange[] {
+  const byRule = diffSchemas(before, after);
+  const named = new Set(byRule.map((change) => change.field));
+  return [...byRule, ...rejectedByOldSchema(before, after).filter((change) => !named.has(change.field))];
+}
+
 export function compareSets(base: SchemaSet, work: SchemaSet, label: string): string[] {
   const problems: string[] = [];
   for (const [file, before] of base) {
     const event = path.basename(file, '.json');
     const after = work.get(file);
     if (!after) problems.push(`${event}: (schema) removed: an event version still in ${label} must keep its schema`);
-    else problems.push(...formatChanges(event, diffSchemas(before, after)));
+    else problems.push(...formatChanges(event, breakingChanges(before, after)));
   }
   return problems;
 }
@@ -60,7 +72,7 @@ async function compareRegistry(endpoint: string, registryName: string, work: Sch
     const schemaName = `${schema['x-amazon-events-source'] as string}@${event}`;
     try {
       const latest = await client.send(new DescribeSchemaCommand({ RegistryName: registryName, SchemaName: schemaName }));
-      problems.push(...formatChanges(event, diffSchemas(JSON.parse(latest.Content ?? '{}'), schema)));
+      problems.push(...formatChanges(event, breakingChanges(JSON.parse(latest.Content ?? '{}'), schema)));
     } catch (error) {
       if (!(error instanceof NotFoundException)) throw error; // not registered yet: a new event version
     }

@@ -58,10 +58,15 @@ async function main(): Promise<void> {
       return answer.body?.status !== 'PENDING' ? answer.body : undefined;
     });
     if (!order) undecided += 1;
-    // Compensations (refund, release) follow the decision: let them land before reading the other contexts.
-    await new Promise((r) => setTimeout(r, 1_000));
-    const payment = (await call('GET', `/payments/${orderId}`)).body;
-    const notifications = (await call('GET', `/notifications?orderId=${orderId}`)).body ?? [];
+    // Compensations (refund, release) and the e-mail follow the decision: wait for them (bounded) before reading. A
+    // payment still moving, or money still held for a cancelled order, is not settled.
+    const read = async () => ({ payment: (await call('GET', `/payments/${orderId}`)).body, notifications: (await call('GET', `/notifications?orderId=${orderId}`)).body ?? [] });
+    const settled = (seen: Awaited<ReturnType<typeof read>>) =>
+      !['AUTHORIZING', 'AUTHORIZED'].includes(seen.payment?.status) && !(order?.status === 'CANCELLED' && seen.payment?.status === 'CAPTURED') && seen.notifications.length > 0;
+    const { payment, notifications } = (await until(async () => {
+      const seen = await read();
+      return settled(seen) ? seen : undefined;
+    }, 30_000)) ?? (await read());
     console.log(
       `${path.name.padEnd(26)} ${orderId.slice(0, 8)}  order ${order ? `${order.status}${order.reason ? ` (${order.reason})` : ''}` : 'still PENDING'}` +
         `  payment ${payment?.status ?? 'none'} captured ${payment?.captured ?? 0} refunded ${payment?.refunded ?? 0}` +

@@ -15,7 +15,11 @@ export type BreakingKind =
   | 'narrowed enum'
   | 'narrowed format'
   | 'narrowed constraint'
-  | 'additionalProperties tightened';
+  | 'additionalProperties tightened'
+  /** Found by consumer-samples.ts: an event valid under the new schema that the old one rejects. */
+  | 'rejected by the old schema'
+  /** The project's validators cannot compile the schema, so no producer or consumer could use it. */
+  | 'invalid schema';
 
 export interface BreakingChange {
   /** Field path inside the event detail, e.g. `data.items[].unitPrice`; `(detail)` for the root. */

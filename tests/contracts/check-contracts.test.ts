@@ -59,6 +59,27 @@ describe('npm run check:contracts', () => {
     expect(result).toEqual({ code: 1, out: expect.stringContaining('OrderPlaced.v1: (schema) removed') });
   });
 
+  // Additions the rules see as additive, which consumers validating against the old schema still reject.
+  it('fails when a value is added to an enum, naming event, field and value', async () => {
+    const dir = committedCopy();
+    edit(dir, 'orders/OrderCancelled.v1.json', (s) => {
+      s.properties.data.properties.reason.enum.push('CUSTOMER_REQUEST');
+    });
+    const result = await run(['--schemas', dir]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('OrderCancelled.v1: data.reason: rejected by the old schema (must be one of');
+    expect(result.out).toContain('in a sample with data.reason = "CUSTOMER_REQUEST"');
+  });
+
+  it('fails when a property is added inside an object closed with additionalProperties: false', async () => {
+    const dir = committedCopy();
+    edit(dir, 'payments/PaymentCompleted.v1.json', (s) => {
+      s.properties.data.properties.amount.properties.scale = { type: 'integer' };
+    });
+    const result = await run(['--schemas', dir]);
+    expect(result).toEqual({ code: 1, out: expect.stringContaining('PaymentCompleted.v1: data.amount.scale: rejected by the old schema (is not allowed') });
+  });
+
   it('lets an additive change and a brand-new version pass', async () => {
     const dir = committedCopy();
     edit(dir, 'payments/PaymentCompleted.v1.json', (s) => {

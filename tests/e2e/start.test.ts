@@ -4,6 +4,7 @@ import net from 'node:net';
 import { promisify } from 'node:util';
 import { repoPath } from '../contracts/services';
 import { launchBrowser } from '../support/browser';
+import { freePortRun, isFree } from '../support/ports';
 import { expectSagaStates, placeFromForm, UI_WAIT } from '../support/dashboard-page';
 
 interface Ports {
@@ -30,21 +31,10 @@ function ctrlC(child: ChildProcess): void {
   process.kill(-child.pid!, 'SIGINT');
 }
 
-async function isFree(port: number): Promise<boolean> {
-  const server = net.createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 /** Free ports for the emulator, the HTTP API and eight in a row for four serverless offline processes. */
 async function freePorts(): Promise<Ports> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const wanted = Array.from({ length: 10 }, (_, i) => base + i);
-    if ((await Promise.all(wanted.map(isFree))).every(Boolean)) return { cloud: base + 8, http: base + 9, offlineBase: base };
-  }
+  const base = await freePortRun(10);
+  return { cloud: base + 8, http: base + 9, offlineBase: base };
 }
 
 async function until<T>(check: () => T | Promise<T>, what: string, ms = 60_000): Promise<NonNullable<T>> {
@@ -92,6 +82,23 @@ describe('npm start', () => {
     ]) {
       expect(demo.stdout).toMatch(line);
     }
+
+    // tok_flaky: the provider fails twice with ProviderUnavailable, which the payment saga retries by that name. It can
+    // only match if serverless offline's Invoke answers the error's name (patches/serverless-offline+*.patch).
+    const placed = await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': 'e2e-flaky-provider' },
+      body: JSON.stringify({ customerId: 'cust-1', customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], paymentToken: 'tok_flaky' }),
+    });
+    expect(placed.status).toBe(202);
+    const { orderId: flakyOrder } = (await placed.json()) as { orderId: string };
+    const settled = await until(async () => {
+      const order = (await (await fetch(`${base}/orders/${flakyOrder}`)).json()) as { status: string };
+      return order.status !== 'PENDING' && order;
+    }, 'the tok_flaky order to settle');
+    expect(settled).toMatchObject({ status: 'CONFIRMED' });
+    expect(await (await fetch(`${base}/payments/${flakyOrder}`)).json()).toMatchObject({ status: 'CAPTURED', captured: 1299, refunded: 0 });
+
     // The functions ran in serverless offline (its per-invocation report lines), not in this stack's process.
     for (const fn of ['orders] (λ: placeOrder)', 'payments] (λ: authorize)', 'inventory] (λ: reserveItem)', 'notifications] (λ: sendEmail)']) {
       await until(() => run.output().includes(`[${fn}`), `a serverless offline report of ${fn}`, 10_000);

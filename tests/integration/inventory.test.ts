@@ -234,6 +234,34 @@ describe('OrderPlaced.v1 → the reservation saga', () => {
     expect(await statesEntered(execution!.executionArn!)).toEqual(expect.arrayContaining(['ReserveItems', 'Settle', 'ReleasePartial', 'ReleasePartialItem', 'PublishReservationFailed']));
   });
 
+  // Orders refuses a sku on two lines, but OrderPlaced.v1 allows it, and other producers or versions may send one.
+  it('a sku on two lines of the event: reserves the summed quantity and publishes it as one line', async () => {
+    const [mug, tee] = [sku('MUG'), sku('TEE')];
+    await stock({ [mug]: 10, [tee]: 5 });
+    const o = order([{ sku: mug, quantity: 2 }, { sku: tee, quantity: 1 }, { sku: mug, quantity: 3 }]);
+    await put(placed(o));
+    await settled(o.orderId);
+
+    expect(await stockOf(mug)).toEqual({ available: 5, reserved: 5 });
+    expect(await stockOf(tee)).toEqual({ available: 4, reserved: 1 });
+    expect(await reservation(o.orderId)).toMatchObject({ status: 'RESERVED', reserved: [{ sku: mug, quantity: 5 }, { sku: tee, quantity: 1 }] });
+    expect(detailTypes(o.orderId)).toEqual(['InventoryReserved.v1']);
+    expect(eventsFor(o.orderId)[0]!.detail.data.items).toEqual([{ sku: mug, quantity: 5 }, { sku: tee, quantity: 1 }]);
+  });
+
+  it('a sku on two lines that each fit but together do not: fails OUT_OF_STOCK for the sum and holds nothing', async () => {
+    const lamp = sku('LAMP');
+    await stock({ [lamp]: 4 });
+    const o = order([{ sku: lamp, quantity: 2 }, { sku: lamp, quantity: 3 }]);
+    await put(placed(o));
+    await settled(o.orderId);
+
+    expect(await stockOf(lamp)).toEqual({ available: 4, reserved: 0 });
+    expect(await reservation(o.orderId)).toMatchObject({ status: 'FAILED', reserved: [] });
+    expect(detailTypes(o.orderId)).toEqual(['InventoryReservationFailed.v1']);
+    expect(eventsFor(o.orderId)[0]!.detail.data).toMatchObject({ reason: 'OUT_OF_STOCK', unavailable: [{ sku: lamp, requested: 5, available: 4 }] });
+  });
+
   it('the same event delivered twice reserves once and publishes once', async () => {
     const cup = sku('CUP');
     await stock({ [cup]: 10 });

@@ -5,7 +5,8 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
-import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
+import { startLocalCloud, type FaultPlanInput, type LocalCloud } from '../../libs/local-cloud/src';
+import type { CloudActivity } from '../../libs/local-cloud/src/cloud';
 import { SERVICES_DIR } from '../../scripts/package-services';
 import { orderCancelledEvent, orderConfirmedEvent } from '../../services/orders/src/domain/events';
 import type { CancelReason, Order } from '../../services/orders/src/domain/order';
@@ -53,11 +54,22 @@ beforeAll(async () => {
   await events.send(new PutRuleCommand({ Name: 'test-notification-sent', EventBusName: 'shop-dev', EventPattern: JSON.stringify({ source: ['shop.notifications'] }) }));
   await events.send(new PutTargetsCommand({ Rule: 'test-notification-sent', EventBusName: 'shop-dev', Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn! }] }));
   sentEventsQueue = QueueUrl!;
+  local.cloud.monitor.on('activity', (activity: CloudActivity) => {
+    if (activity.type === 'fault.injected') injected.push(activity);
+  });
 });
 afterAll(async () => {
   for (const client of [events, sfn, sqs, dynamodb]) client.destroy();
   await local.stop();
 });
+
+/** The faults the plan injected since it was last set (`useFaults`). */
+const injected: CloudActivity[] = [];
+const variantsOf = (fault: string) => injected.filter((a) => a.fault === fault).map((a) => a.variant);
+function useFaults(plan: FaultPlanInput): void {
+  injected.length = 0;
+  local.faults.set(plan);
+}
 
 let orders = 0;
 /** A new order (own id and customer) per test: tests share one emulator. */
@@ -116,6 +128,12 @@ async function statesEntered(arn: string): Promise<string[]> {
   return history.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name!);
 }
 
+/** The errors of the task attempts that failed (retried or caught), in order. */
+async function taskFailures(arn: string): Promise<string[]> {
+  const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+  return history.events!.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails!.error!);
+}
+
 async function notificationItem(order: Order, outcome: Outcome) {
   const { Item } = await dynamodb.send(new GetItemCommand({ TableName: 'shop-notifications-dev-notifications', Key: { orderId: { S: order.orderId }, outcome: { S: outcome } }, ConsistentRead: true }));
   return Item;
@@ -163,7 +181,7 @@ describe('notifications on the local stack', () => {
 
     const execution = await outcomeExecution(order, 'CONFIRMED');
     expect(execution.status).toBe('SUCCEEDED');
-    expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'Record', 'Publish', 'Notified']);
+    expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'Publish', 'Notified']);
     const emails = local.ses.listSentEmails({ to: order.customerEmail });
     expect(emails).toHaveLength(1);
     expect(emails[0]).toMatchObject({ from: 'orders@shop.example', subject: `Your order ${order.orderId.slice(0, 8).toUpperCase()} is confirmed`, kind: 'Simple' });
@@ -280,6 +298,114 @@ describe('notifications on the local stack', () => {
       expect(local.ses.listSentEmails({ to: order.customerEmail }).map((e) => e.subject)).toEqual([expect.stringContaining('did not go through')]);
       expect(await notificationItem(order, 'CANCELLED')).toMatchObject({ status: { S: 'SENT' } });
       expect(await notificationSentEvents(order.orderId)).toHaveLength(1);
+    });
+  });
+
+  /**
+   * The promise under each fault AWS documents (the emulator's fault plan, scoped to this service's functions, table,
+   * rule and events): exactly one e-mail per outcome, recorded SENT, NotificationSent published once, the execution
+   * SUCCEEDED. A seeded plan with one fault in scope strikes the same opportunities on every run; each test checks what struck.
+   */
+  describe('under faults', () => {
+    const TABLE = 'shop-notifications-dev-notifications';
+    afterEach(() => useFaults(undefined));
+
+    /** One e-mail, its SENT record and one NotificationSent (by metadata.id: a republished step is the same event) carrying its message id. */
+    async function expectToldOnce(order: Order, outcome: Outcome) {
+      const emails = local.ses.listSentEmails({ to: order.customerEmail });
+      expect(emails).toHaveLength(1);
+      expect(await notificationItem(order, outcome)).toMatchObject({ status: { S: 'SENT' }, providerMessageId: { S: emails[0]!.messageId } });
+      const sent = await notificationSentEvents(order.orderId);
+      expect(new Set(sent.map((e) => e.detail.metadata.id)).size).toBe(1);
+      expect(sent.every((e) => e.detail.data.providerMessageId === emails[0]!.messageId)).toBe(true);
+    }
+
+    it('SendEmail ran, but Lambda lost its outcome on every attempt (lambda.after): the claim\'s SENT record tells the saga, which publishes', async () => {
+      useFaults({ 'lambda.after': { rate: 1, scope: FUNCTION('sendEmail') } });
+      const order = newOrder();
+      await deliver(confirmed(order));
+
+      const execution = await outcomeExecution(order, 'CONFIRMED');
+      expect(execution.status).toBe('SUCCEEDED');
+      // The first attempt sent and recorded; each retry found the record and sent nothing.
+      expect(variantsOf('lambda.after')).toHaveLength(6);
+      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'ReadRecord', 'Recorded', 'SentRecorded', 'Publish', 'Notified']);
+      useFaults(undefined);
+      await expectToldOnce(order, 'CONFIRMED');
+    });
+
+    it('the claim\'s put and the SENT record were applied but answered InternalServerError (dynamodb.lostResponse): our own claim goes on to send, once', async () => {
+      useFaults({ 'dynamodb.lostResponse': { rate: 1, scope: TABLE } });
+      const order = newOrder();
+      await deliver(cancelled(order, 'OUT_OF_STOCK'));
+
+      const execution = await outcomeExecution(order, 'CANCELLED');
+      expect(execution.status).toBe('SUCCEEDED');
+      // The retried put failed its own condition and ReadClaim found the claim ours; the function's update, retried by
+      // the SDK, failed its condition too and found its own SENT record.
+      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'ReadClaim', 'ClaimTaken', 'SendEmail', 'Publish', 'Notified']);
+      expect(await taskFailures(execution.executionArn!)).toEqual(['DynamoDB.InternalServerError', 'DynamoDB.ConditionalCheckFailedException']);
+      useFaults(undefined);
+      await expectToldOnce(order, 'CANCELLED');
+    });
+
+    it('Lambda refused SendEmail before it ran (lambda.before, Lambda.ServiceException): retried, one e-mail', async () => {
+      // Seed 6 at rate 0.5: the first invoke is refused, the second runs.
+      useFaults({ seed: 6, 'lambda.before': { rate: 0.5, scope: FUNCTION('sendEmail') } });
+      const order = newOrder();
+      await deliver(confirmed(order));
+
+      expect(variantsOf('lambda.before')).toEqual(['ServiceException']);
+      const execution = await outcomeExecution(order, 'CONFIRMED');
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'Publish', 'Notified']);
+      useFaults(undefined);
+      await expectToldOnce(order, 'CONFIRMED');
+    });
+
+    it('SES throttled the send (ses, TooManyRequestsException): retried with backoff, the claim kept, one e-mail', async () => {
+      const order = newOrder();
+      // Seed 257 at rate 0.6: throttled twice, then accepted.
+      useFaults({ seed: 257, ses: { rate: 0.6, scope: order.customerEmail } });
+      await deliver(confirmed(order));
+
+      expect(variantsOf('ses')).toEqual(['TooManyRequestsException', 'TooManyRequestsException']);
+      const execution = await outcomeExecution(order, 'CONFIRMED');
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'Publish', 'Notified']);
+      useFaults(undefined);
+      await expectToldOnce(order, 'CONFIRMED');
+    });
+
+    it('every fault at once, outcome events twice and out of order: each outcome told once, every execution SUCCEEDED, nothing poisoned', async () => {
+      const sagaFunctions = ['render', 'sendEmail', 'publish'].map(FUNCTION);
+      const consumer = ['shop-notifications-dev-order-outcomes', FUNCTION('onOrderOutcome')];
+      useFaults({
+        seed: 11,
+        duplicate: { rate: 0.5, scope: consumer },
+        delay: { range: '0-40ms', scope: consumer },
+        'lambda.before': { rate: 0.1, scope: sagaFunctions },
+        'lambda.after': { rate: 0.1, scope: sagaFunctions },
+        'dynamodb.throttle': { rate: 0.2, scope: TABLE },
+        'dynamodb.lostResponse': { rate: 0.3, scope: TABLE },
+        putEvents: { rate: 0.3, scope: 'NotificationSent.v1' },
+      });
+      const confirmedOrders = [newOrder(), newOrder()];
+      const declinedOrders = [newOrder(), newOrder()];
+      // All at once: a declined payment's two events race each other, and every delivery may come twice.
+      await publisher.publish([...confirmedOrders.map(confirmed), ...declinedOrders.flatMap((o) => [paymentFailed(o), cancelled(o, 'PAYMENT_FAILED')])]);
+      await settle();
+
+      // Which faults strike varies with the interleaving of concurrent deliveries; the promise holds whatever struck.
+      expect(new Set(injected.map((a) => a.fault)).size).toBeGreaterThanOrEqual(3);
+      useFaults(undefined);
+      for (const [order, outcome] of [...confirmedOrders.map((o) => [o, 'CONFIRMED'] as const), ...declinedOrders.map((o) => [o, 'CANCELLED'] as const)]) {
+        const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn() }));
+        const ofOutcome = executions.filter((e) => e.name!.startsWith(executionName(order.orderId, outcome)));
+        expect(ofOutcome.map((e) => e.status)).toEqual(['SUCCEEDED']);
+        await expectToldOnce(order, outcome);
+        expect(await poisonRecords(order.orderId)).toEqual([]);
+      }
     });
   });
 

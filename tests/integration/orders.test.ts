@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
 import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
@@ -179,6 +179,39 @@ async function storedOrdersOf(customerId: string): Promise<unknown[]> {
   return Items;
 }
 
+/** The Powertools idempotency record of a keyed placement, found by the answer it stores (its id is a hash of the key). */
+async function idempotencyRecordOf(orderId: string): Promise<{ id: string; status: string }> {
+  const { Items = [] } = await db.send(new ScanCommand({ TableName: 'shop-orders-dev-idempotency' }));
+  const record = Items.find((item) => item.data?.orderId === orderId);
+  if (!record) throw new Error(`no idempotency record answers order ${orderId}`);
+  return record as { id: string; status: string };
+}
+
+/**
+ * Turns a completed record back into what a first attempt whose completion failed (or whose function died after the
+ * saga started) leaves: INPROGRESS, no answer, locked until the function's timeout (`lockedForMs` from now).
+ */
+async function leaveInProgress(recordId: string, lockedForMs: number): Promise<void> {
+  await db.send(new UpdateCommand({
+    TableName: 'shop-orders-dev-idempotency',
+    Key: { id: recordId },
+    UpdateExpression: 'SET #status = :inprogress, in_progress_expiration = :lockedUntil REMOVE #data',
+    ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
+    ExpressionAttributeValues: { ':inprogress': 'INPROGRESS', ':lockedUntil': Date.now() + lockedForMs },
+  }));
+}
+
+/** Runs `during` with placeOrder's environment changed, as update-function-configuration would, then restores it. */
+async function withPlaceOrderEnvironment<T>(changes: Record<string, string>, during: () => Promise<T>): Promise<T> {
+  const original = local.lambda.getFunction(fn('placeOrder'));
+  local.lambda.registerFunction({ ...original, environment: { ...original.environment, ...changes } });
+  try {
+    return await during();
+  } finally {
+    local.lambda.registerFunction(original);
+  }
+}
+
 async function executionCount(): Promise<number> {
   return (await sfn.send(new ListExecutionsCommand({ stateMachineArn: sagaArn(), maxResults: 1000 }))).executions!.length;
 }
@@ -239,6 +272,8 @@ describe('POST /orders and GET /orders/{orderId}', () => {
     ['missing fields', orderBody({ customerEmail: undefined, items: undefined }), ['customerEmail', 'items']],
     ['a negative quantity and a zero price', orderBody({ items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }, { sku: 'SKU-2', quantity: -1, unitPrice: 0 }] }), ['items[1].quantity', 'items[1].unitPrice']],
     ['a bad e-mail, currency and sku', orderBody({ customerEmail: 'not-an-email', currency: 'euro', items: [{ sku: '-bad', quantity: 1, unitPrice: 1 }] }), ['customerEmail', 'currency', 'items[0].sku']],
+    ['a sku on two lines, with another bad field', orderBody({ items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }, { sku: 'SKU-1', quantity: 2, unitPrice: 100 }], paymentToken: '' }), ['items[1].sku', 'paymentToken']],
+    ['a currency that is not in ISO 4217', orderBody({ currency: 'XYZ' }), ['currency']],
   ])('refuses %s with 400 naming every bad field, storing and publishing nothing', async (_, body, fields) => {
     const before = await executionCount();
     const response = await http('POST', '/orders', { body: JSON.stringify(body) });
@@ -395,6 +430,80 @@ describe('Idempotency-Key', () => {
     expect(response).toEqual({ statusCode: 422, body: { message: expect.stringContaining('Idempotency-Key') } });
     expect(await storedOrdersOf(other.customerId)).toEqual([]);
     expect(await executionCount()).toBe(before);
+  });
+});
+
+// A retry with the same key must converge on the first attempt's order whatever became of its idempotency record.
+describe('Idempotency-Key: a retry after the first attempt got as far as its saga', () => {
+  const post = (body: object, key: string) => http('POST', '/orders', { body: JSON.stringify(body), headers: { 'Idempotency-Key': key } });
+
+  it('its answer and its record lost (deleted): the retry answers the same order, and there is one order and one saga', async () => {
+    const body = orderBody();
+    const key = randomUUID();
+    const before = await executionCount();
+    const first = await place(body, { 'Idempotency-Key': key });
+    await sagaWaiting(first);
+    await db.send(new DeleteCommand({ TableName: 'shop-orders-dev-idempotency', Key: { id: (await idempotencyRecordOf(first)).id } }));
+
+    expect(await post(body, key)).toEqual({ statusCode: 202, body: { orderId: first, status: 'PENDING' } });
+    await quiet();
+    expect(await storedOrdersOf(body.customerId)).toHaveLength(1);
+    expect(await executionCount()).toBe(before + 1);
+    expect(await typesOf(first)).toEqual(['OrderPlaced.v1', 'OrderPlaced.v2']);
+    // And the order still completes as one.
+    await put(paid(first), reserved(first));
+    expect(await sagaEnd(first)).toBe('SUCCEEDED');
+    expect((await getOrder(first)).body.status).toBe('CONFIRMED');
+  });
+
+  it('its completion failed (record left INPROGRESS): 409 while the lock holds, then the same order once it lapses', async () => {
+    const body = orderBody();
+    const key = randomUUID();
+    const before = await executionCount();
+    const first = await place(body, { 'Idempotency-Key': key });
+    const { id } = await idempotencyRecordOf(first);
+
+    await leaveInProgress(id, 60_000);
+    expect(await post(body, key)).toEqual({ statusCode: 409, body: { message: expect.stringContaining('still being processed') } });
+    await leaveInProgress(id, -1);
+    expect(await post(body, key)).toEqual({ statusCode: 202, body: { orderId: first, status: 'PENDING' } });
+    // The retry completed the record: a third attempt gets the stored answer.
+    expect(await post(body, key)).toEqual({ statusCode: 202, body: { orderId: first, status: 'PENDING' } });
+
+    await sagaWaiting(first);
+    await quiet();
+    expect(await storedOrdersOf(body.customerId)).toHaveLength(1);
+    expect(await executionCount()).toBe(before + 1);
+    expect(await typesOf(first)).toEqual(['OrderPlaced.v1', 'OrderPlaced.v2']);
+  });
+
+  it('its record lost, the same key and customer with another body: 422, and the first order is untouched', async () => {
+    const body = orderBody();
+    const key = randomUUID();
+    const first = await place(body, { 'Idempotency-Key': key });
+    await db.send(new DeleteCommand({ TableName: 'shop-orders-dev-idempotency', Key: { id: (await idempotencyRecordOf(first)).id } }));
+    const before = await executionCount();
+
+    const other = { ...body, items: [{ sku: 'SKU-1', quantity: 5, unitPrice: 1299 }] };
+    expect(await post(other, key)).toEqual({ statusCode: 422, body: { message: expect.stringContaining('Idempotency-Key') } });
+    expect(await storedOrdersOf(body.customerId)).toEqual([expect.objectContaining({ orderId: first, items: body.items })]);
+    expect(await executionCount()).toBe(before);
+  });
+
+  it('its saga could not start (503, the order taken back): the retry places the order, with one saga', async () => {
+    const body = orderBody();
+    const key = randomUUID();
+    const before = await executionCount();
+    const refused = await withPlaceOrderEnvironment({ ORDER_STATE_MACHINE_ARN: `${sagaArn()}-missing` }, () => post(body, key));
+    expect(refused).toEqual({ statusCode: 503, body: { message: expect.stringContaining('retry later') } });
+    expect(await storedOrdersOf(body.customerId)).toEqual([]);
+
+    const placed = await post(body, key);
+    expect(placed).toEqual({ statusCode: 202, body: { orderId: expect.any(String), status: 'PENDING' } });
+    await sagaWaiting(placed.body.orderId);
+    await quiet();
+    expect(await storedOrdersOf(body.customerId)).toHaveLength(1);
+    expect(await executionCount()).toBe(before + 1);
   });
 });
 

@@ -231,6 +231,20 @@ describe('payments on the local stack', () => {
     expect(saga.status).toBe('FAILED');
   });
 
+  it('a refund outlasts a provider outage: retried through 12 failures, then refunded once', async () => {
+    const o = order(2600, 'tok_refund_outage');
+    await publisher.publish(placed(o));
+    await settle();
+    expect((await getPayment(o.orderId)).body).toMatchObject({ status: 'CAPTURED', captured: 2600 });
+    await publisher.publish([cancelled(o)]);
+    await settle();
+
+    expect(await provider.payment(o.orderId)).toMatchObject({ status: 'REFUNDED', captured: 2600, refunded: 2600 });
+    expect((await getPayment(o.orderId)).body).toMatchObject({ status: 'REFUNDED', captured: 2600, refunded: 2600 });
+    expect(await provider.attempts(o.orderId, 'refund')).toBe(13);
+    expect((await execution(machines.refund, refundExecutionName(o.orderId))).status).toBe('SUCCEEDED');
+  });
+
   it('the same OrderPlaced twice (and a redelivery with a new EventBridge id) captures once and publishes once', async () => {
     const o = order(3000);
     await publisher.publish(placed(o));

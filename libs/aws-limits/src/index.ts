@@ -21,7 +21,11 @@ export const MAX_PUT_EVENTS_SIZE_BYTES = 1024 * 1024;
  */
 export const NUMERIC_MATCH_LIMIT = 5e9;
 
-/** Step Functions state input/output payloads are still capped at 256 KB: an event a saga carries must fit. */
+/**
+ * Step Functions caps execution input and every state's input, output and task result at 256 KiB of UTF-8, even
+ * now that EventBridge carries 1 MB: an event a saga starts with must fit
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+ */
 export const MAX_STEP_FUNCTIONS_PAYLOAD_BYTES = 256 * 1024;
 
 export interface PutEventsEntryLike {

@@ -1,23 +1,9 @@
 import { catalog } from './catalog';
-import { minorUnitDigits, toMajorUnits, toMinorUnits } from './money';
 import { checkDetail } from './validation';
 import { orderPlacedV1Data, upcastOrderPlacedV1 } from './versions';
 
 const v2Example = () => structuredClone(catalog['OrderPlaced.v2'].examples[0]) as any;
 const v1Example = () => structuredClone(catalog['OrderPlaced.v1'].examples[0]) as any;
-
-describe('money in minor units', () => {
-  it('knows each currency exponent', () => {
-    expect([minorUnitDigits('EUR'), minorUnitDigits('JPY'), minorUnitDigits('KWD')]).toEqual([2, 0, 3]);
-  });
-  it('converts without floating point drift', () => {
-    expect(toMinorUnits(0.29, 'EUR')).toBe(29);
-    expect(toMinorUnits(1234.565, 'KWD')).toBe(1234565);
-    expect(toMinorUnits(1500, 'JPY')).toBe(1500);
-    expect(toMajorUnits(2598, 'EUR')).toBe(25.98);
-    expect(toMajorUnits(1500, 'JPY')).toBe(1500);
-  });
-});
 
 describe('OrderPlaced versions', () => {
   it('derives a schema-valid v1 from v2 for the dual publish', () => {

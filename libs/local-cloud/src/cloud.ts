@@ -72,7 +72,10 @@ export interface LambdaInvokeResult {
 }
 
 export interface LambdaApi {
-  /** Synchronous (RequestResponse) invoke. Throws AwsError `ResourceNotFoundException` for an unknown function. */
+  /**
+   * Synchronous (RequestResponse) invoke. Throws AwsError `ResourceNotFoundException` for an unknown function, and
+   * `TooManyRequestsException` (429) when the function is throttled.
+   */
   invoke(functionArnOrName: string, payload: string): Promise<LambdaInvokeResult>;
   /**
    * Asynchronous (Event) invoke with Lambda's own semantics: accepted at once; a function error is

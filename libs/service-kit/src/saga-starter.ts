@@ -22,3 +22,6 @@ export function sagaStarter(stateMachineArn: string, client: Pick<SFNClient, 'se
 }
 
 export const sagaStarterFromEnv = (variable: string): StartSaga => sagaStarter(requiredEnv(variable));
+
+/** arn:aws:states:<region>:<account>:stateMachine:<machine> → arn:aws:states:<region>:<account>:execution:<machine>:<name>. */
+export const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;

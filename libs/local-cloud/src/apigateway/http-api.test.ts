@@ -78,6 +78,37 @@ describe('HTTP API routing', () => {
     expect((await http.handle({ method: 'GET', url: '/binary' })).body).toEqual(Buffer.from([0, 255]));
   });
 
+  it("infers a returned string to be the body itself, and any other JSON value's body to be its JSON", async () => {
+    const answers: Record<string, LambdaInvokeResult> = { text: ok('Hello from Lambda!'), number: ok(42) };
+    const { http, route } = apis((fn) => answers[fn]!);
+    for (const fn of Object.keys(answers)) route(`GET /${fn}`, fn);
+    expect(await http.handle({ method: 'GET', url: '/text' })).toEqual({ status: 200, headers: { 'content-type': 'application/json' }, body: 'Hello from Lambda!' });
+    expect(await http.handle({ method: 'GET', url: '/number' })).toEqual({ status: 200, headers: { 'content-type': 'application/json' }, body: '42' });
+  });
+
+  it("sends each of a response's cookies as its own Set-Cookie header, and refuses cookies that are not strings with a 500", async () => {
+    const answers: Record<string, LambdaInvokeResult> = {
+      login: ok({ statusCode: 204, headers: { 'cache-control': 'no-store' }, cookies: ['session=abc; HttpOnly; Path=/', 'theme=dark'] }),
+      bad: ok({ statusCode: 200, cookies: 'session=abc' }),
+    };
+    const { http, route } = apis((fn) => answers[fn]!);
+    for (const fn of Object.keys(answers)) route(`GET /${fn}`, fn);
+    expect(await http.handle({ method: 'GET', url: '/login' })).toEqual({
+      status: 204,
+      headers: { 'cache-control': 'no-store', 'set-cookie': ['session=abc; HttpOnly; Path=/', 'theme=dark'] },
+      body: '',
+    });
+    expect(await http.handle({ method: 'GET', url: '/bad' })).toMatchObject({ status: 500 });
+    const { port } = await http.listen(0);
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/login`);
+      expect(answer.status).toBe(204);
+      expect(answer.headers.getSetCookie()).toEqual(['session=abc; HttpOnly; Path=/', 'theme=dark']);
+    } finally {
+      await http.close();
+    }
+  });
+
   it('refuses what it cannot emulate, by name', () => {
     const { http, api } = apis();
     expect(() => http.createIntegration(api, { functionArn: 'f', payloadFormatVersion: '1.0' })).toThrow(/payload format 1.0 is not emulated/);

@@ -21,7 +21,8 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  headers: Record<string, string>;
+  /** A header with several values (`set-cookie`) is sent once per value. */
+  headers: Record<string, string | string[]>;
   body: string | Buffer;
 }
 
@@ -114,7 +115,8 @@ export class HttpApis {
     try {
       result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));
     } catch (error) {
-      // Lambda refused the invocation (throttled, service error): API Gateway answers its integration error.
+      // "If the Lambda API rejects the invocation request [a throttle...], API Gateway returns a 500 error code"
+      // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
       if (!(error instanceof AwsError)) throw error;
       this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, invokeError: error.code });
       return json(500, { message: 'Internal Server Error' });
@@ -231,8 +233,10 @@ function bind(template: string[], path: string[]): Record<string, string> | unde
 }
 
 /**
- * Format 2.0 responses: an object with statusCode is taken as is; any other valid JSON is a 200 application/json
- * response whose body is that JSON (the "inferred" response format).
+ * Format 2.0 responses (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html#http-api-develop-integrations-lambda.v2):
+ * an object with statusCode is taken as is, each of its `cookies` becoming a Set-Cookie header. Any other valid JSON
+ * is inferred to be a 200 application/json response whose body is the function's response: a string is the body
+ * itself, anything else its JSON. A response API Gateway cannot read is a 500.
  */
 function response(payload: string): HttpResponse {
   let result: unknown;
@@ -242,9 +246,13 @@ function response(payload: string): HttpResponse {
     return json(500, { message: 'Internal Server Error' });
   }
   if (result && typeof result === 'object' && 'statusCode' in result) {
-    const r = result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };
+    const r = result as { statusCode: number; headers?: Record<string, unknown>; body?: string; isBase64Encoded?: boolean; cookies?: unknown };
+    const cookies = r.cookies ?? [];
+    if (!Array.isArray(cookies) || !cookies.every((cookie) => typeof cookie === 'string')) return json(500, { message: 'Internal Server Error' });
+    const headers: Record<string, string | string[]> = Object.fromEntries(Object.entries(r.headers ?? {}).map(([name, value]) => [name, String(value)]));
+    if (cookies.length > 0) headers['set-cookie'] = cookies;
     const body = r.body === undefined ? '' : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : String(r.body);
-    return { status: r.statusCode, headers: { ...(r.headers ?? {}) }, body };
+    return { status: r.statusCode, headers, body };
   }
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: payload };
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : payload };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, ListExecutionsCommand, type ListExecutionsCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalCloud, type LocalCloud } from '../index';
 import { receivedRecords } from '../lambda/fixtures/handlers';
 import { clientConfig } from '../lambda/fixtures/activity';
@@ -39,7 +39,7 @@ const appStack = service('app-dev', {
       Type: 'AWS::Lambda::Function',
       Properties: { FunctionName: 'app-dev-worker', Handler: 'fixtures/handlers.reportPoison', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Environment: { Variables: { TABLE: { Ref: 'Table' } } } },
     },
-    Failer: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-dev-failer', Handler: 'fixtures/handlers.fail', Timeout: 5 } },
+    Failer: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-dev-failer', Handler: 'fixtures/handlers.fail', Timeout: 5, ReservedConcurrentExecutions: 2 } },
     FailerAsyncConfig: {
       Type: 'AWS::Lambda::EventInvokeConfig',
       Properties: { FunctionName: { Ref: 'Failer' }, Qualifier: '$LATEST', MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } } },
@@ -129,10 +129,10 @@ describe('loadSystem', () => {
     expect(table.Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
   });
 
-  it('registers functions with their resolved environment and async configuration', () => {
+  it('registers functions with their resolved environment, reserved concurrency and async configuration', () => {
     expect(local.lambda.getFunction('app-dev-worker').environment).toMatchObject({ TABLE: 'app-items' });
     expect(local.lambda.getFunction('app-dev-failer')).toMatchObject({
-      timeoutSeconds: 5, maximumRetryAttempts: 0, onFailureDestinationArn: `arn:aws:sqs:us-east-1:${local.cloud.accountId}:app-dlq`,
+      timeoutSeconds: 5, reservedConcurrentExecutions: 2, maximumRetryAttempts: 0, onFailureDestinationArn: `arn:aws:sqs:us-east-1:${local.cloud.accountId}:app-dlq`,
     });
   });
 
@@ -179,6 +179,48 @@ describe('loadSystem', () => {
     expect(record.requestContext.condition).toBe('RetriesExhausted');
     expect(record.requestPayload).toEqual({ order: 'x' });
     expect(record.responsePayload.errorMessage).toBe('boom');
+  });
+
+  it('applies a mapping\'s FilterCriteria: a message no filter matches is deleted unprocessed', async () => {
+    const filtered = service('filtered-dev', {
+      Resources: {
+        Orders: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'filtered-orders' } },
+        Consumer: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'filtered-dev-consumer', Handler: 'fixtures/handlers.reportPoison' } },
+        Mapping: {
+          Type: 'AWS::Lambda::EventSourceMapping',
+          Properties: {
+            EventSourceArn: { 'Fn::GetAtt': ['Orders', 'Arn'] },
+            FunctionName: { Ref: 'Consumer' },
+            FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ body: { kind: ['wanted'] } }) }] },
+          },
+        },
+      },
+    });
+    await loadSystem([filtered], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId });
+    const sqs = new SQSClient(clientConfig(local.url));
+    const queueUrl = `${local.url}/${local.cloud.accountId}/filtered-orders`;
+    for (const kind of ['unwanted', 'wanted']) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind }) }));
+    const left = async () => {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      return Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible);
+    };
+    for (let i = 0; i < 200 && (await left()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await left()).toBe(0);
+    sqs.destroy();
+    expect(receivedRecords.map((record) => record.body).filter((body) => body.includes('wanted'))).toEqual(['{"kind":"wanted"}']);
+  });
+
+  it("refuses an event source mapping whose queue's visibility timeout is shorter than the function's timeout", async () => {
+    const tight = service('tight-dev', {
+      Resources: {
+        Jobs: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'tight-jobs', VisibilityTimeout: 30 } },
+        Worker: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'tight-dev-worker', Handler: 'fixtures/handlers.echo', Timeout: 60 } },
+        Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] }, FunctionName: { Ref: 'Worker' } } },
+      },
+    });
+    await expect(loadSystem([tight], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId })).rejects.toThrow(
+      'lambda (tight-dev): Mapping (AWS::Lambda::EventSourceMapping): Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds',
+    );
   });
 
   it('names a resource it cannot emulate, and a circular reference', async () => {

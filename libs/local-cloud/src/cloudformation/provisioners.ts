@@ -4,6 +4,7 @@ import { CreateRegistryCommand, CreateSchemaCommand, SchemasClient } from '@aws-
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpApis } from '../apigateway/http-api';
+import type { FilterCriteria } from '../lambda/filter-criteria';
 import type { FunctionRegistration } from '../lambda/function-config';
 import { TemplateError } from './intrinsics';
 
@@ -13,6 +14,7 @@ export interface EventSourceMappingRequest {
   batchSize?: number;
   maximumBatchingWindowInSeconds?: number;
   functionResponseTypes?: string[];
+  filterCriteria?: FilterCriteria;
   enabled?: boolean;
 }
 
@@ -198,6 +200,7 @@ const lambdaFunction: Provisioner = async (props, ctx) => {
     environment: { ...((props.Environment?.Variables ?? {}) as Record<string, string>), ...ctx.functionEnvironment },
     timeoutSeconds: props.Timeout,
     memorySizeMb: props.MemorySize,
+    reservedConcurrentExecutions: props.ReservedConcurrentExecutions,
     deadLetterTargetArn: props.DeadLetterConfig?.TargetArn,
   };
   ctx.registrations.set(functionName, registration);
@@ -232,6 +235,7 @@ const eventSourceMapping: Provisioner = async (props, ctx) => {
     batchSize: props.BatchSize,
     maximumBatchingWindowInSeconds: props.MaximumBatchingWindowInSeconds,
     functionResponseTypes: props.FunctionResponseTypes,
+    filterCriteria: props.FilterCriteria,
     enabled: props.Enabled,
   });
   return { ref: `${ctx.stackName}-${ctx.logicalId}`, attributes: {} };

@@ -114,7 +114,6 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
     if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {
       return answerError(res, 400, 'ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
     }
-    const loseResponse = WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError');
     const upstream = http.request(
       { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
@@ -122,7 +121,8 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
         // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
         // the write again, so a conditional write can then fail its own condition.
-        if (loseResponse && answer.statusCode === 200) {
+        // Only an applied write can lose its answer (a refused one changed nothing), so only those are drawn.
+        if (answer.statusCode === 200 && WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError')) {
           answer.resume();
           return answerError(res, 500, 'InternalServerError', 'Internal server error');
         }

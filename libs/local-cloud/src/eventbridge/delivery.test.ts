@@ -26,7 +26,7 @@ describe('TargetDeliveries: retries', () => {
     const bridge = await setup();
     const queueArn = bridge.queue('orders');
     await bridge.putTarget({ Arn: queueArn });
-    bridge.targets.failNext(queueArn, throttled(), new AwsError('InternalError', 'boom'));
+    bridge.targets.failNext(queueArn, throttled(), new AwsError('InternalError', 'boom', 500));
     const sleep = jest.spyOn(bridge.cloud, 'sleep');
     await bridge.events.putEvents([entry()]);
     await bridge.events.drain();
@@ -129,6 +129,31 @@ describe('TargetDeliveries: retries', () => {
     const attributes = attributesOf(bridge.targets.messagesTo(dlqArn)[0]!);
     expect(attributes).toMatchObject({ ERROR_CODE: 'NO_RESOURCE', RETRY_ATTEMPTS: '0', ERROR_MESSAGE: 'Function gone does not exist' });
     expect(attributes).not.toHaveProperty('EXHAUSTED_RETRY_CONDITION');
+  });
+
+  it('does not retry a target that refuses the request (4xx): straight to the DLQ as SDK_CLIENT_ERROR', async () => {
+    const bridge = await setup();
+    const machine = bridge.cloud.arn('states', 'stateMachine:saga');
+    const dlqArn = bridge.queue('dlq');
+    await bridge.putTarget({ Arn: machine, DeadLetterConfig: { Arn: dlqArn } });
+    bridge.targets.failAlways(machine, new AwsError('InvalidExecutionInput', 'Invalid State Machine Execution Input'));
+    await bridge.events.putEvents([entry()]);
+    await bridge.events.drain();
+    expect(bridge.ofType('delivery.failed')).toHaveLength(1);
+    const attributes = attributesOf(bridge.targets.messagesTo(dlqArn)[0]!);
+    expect(attributes).toMatchObject({ ERROR_CODE: 'SDK_CLIENT_ERROR', ERROR_MESSAGE: 'Invalid State Machine Execution Input', RETRY_ATTEMPTS: '0' });
+    expect(attributes).not.toHaveProperty('EXHAUSTED_RETRY_CONDITION');
+  });
+
+  it('retries any 429 as throttling and any 5xx as an error from the target', async () => {
+    const bridge = await setup();
+    const queueArn = bridge.queue('orders');
+    await bridge.putTarget({ Arn: queueArn });
+    bridge.targets.failNext(queueArn, new AwsError('SlowDown', 'Please slow down', 429), new AwsError('ServiceUnavailable', 'Try later', 503));
+    await bridge.events.putEvents([entry()]);
+    await bridge.events.drain();
+    expect(bridge.ofType('delivery.failed').map((a) => a.errorCode)).toEqual(['THROTTLING', 'ERROR_FROM_TARGET']);
+    expect(bridge.ofType('delivery.succeeded').map((a) => a.attempt)).toEqual([3]);
   });
 
   it('drops the event when retries are exhausted and the target has no DLQ', async () => {

@@ -59,10 +59,10 @@ export function targetServiceOf(arn: string): TargetService | undefined {
 }
 
 interface DeliveryFailure {
-  /** The ERROR_CODE EventBridge writes on dead-lettered messages. */
+  /** The ERROR_CODE EventBridge writes on dead-lettered messages (the list in eb-rule-dlq). */
   code: string;
   message: string;
-  /** Missing resources and permissions are not retried: the event goes straight to the DLQ (eb-rule-dlq). */
+  /** Whether EventBridge retries it under the target's RetryPolicy; otherwise the event goes straight to the DLQ. */
   retriable: boolean;
 }
 
@@ -74,15 +74,25 @@ const NO_RESOURCE_CODES = new Set([
   'StateMachineDeleting',
 ]);
 const NO_PERMISSION_CODES = new Set(['AccessDeniedException', 'AccessDenied', 'KMSAccessDeniedException']);
+// Several AWS JSON services answer throttling with HTTP 400, so the code counts as much as the status.
 const THROTTLING_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestThrottled']);
 
+/**
+ * EventBridge retries throttling (429) and server errors (5xx) from a target; any other 4xx is not retried,
+ * nor are a missing target or missing permissions: the event goes to the DLQ at once with RETRY_ATTEMPTS 0
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html, eb-rule-dlq.html).
+ * A refused request to the target's API is SDK_CLIENT_ERROR among eb-rule-dlq's ERROR_CODEs. An error that
+ * is not an AWS answer (the target could not be reached) is retried.
+ */
 function classify(error: unknown): DeliveryFailure {
   const message = messageOf(error);
-  const code = error instanceof AwsError ? error.code : undefined;
-  if (code && NO_RESOURCE_CODES.has(code)) return { code: 'NO_RESOURCE', message, retriable: false };
-  if (code && NO_PERMISSION_CODES.has(code)) return { code: 'NO_PERMISSIONS', message, retriable: false };
-  if (code && THROTTLING_CODES.has(code)) return { code: 'THROTTLING', message, retriable: true };
-  return { code: 'ERROR_FROM_TARGET', message, retriable: true };
+  if (!(error instanceof AwsError)) return { code: 'ERROR_FROM_TARGET', message, retriable: true };
+  const { code, statusCode } = error;
+  if (NO_RESOURCE_CODES.has(code)) return { code: 'NO_RESOURCE', message, retriable: false };
+  if (NO_PERMISSION_CODES.has(code)) return { code: 'NO_PERMISSIONS', message, retriable: false };
+  if (THROTTLING_CODES.has(code) || statusCode === 429) return { code: 'THROTTLING', message, retriable: true };
+  if (statusCode >= 500) return { code: 'ERROR_FROM_TARGET', message, retriable: true };
+  return { code: 'SDK_CLIENT_ERROR', message, retriable: false };
 }
 
 const stringAttribute = (value: string): SqsMessageAttribute => ({ DataType: 'String', StringValue: value });

@@ -1,22 +1,24 @@
 import type { Cloud, LambdaInvokeResult } from '../cloud';
-import { AwsError } from '../errors';
 import { holdBack } from '../faults/injector';
+import { isThrottleOrServiceError } from './concurrency';
 import { sendToDeadLetterQueue, sendToDestination, type AsyncOutcome, type InvocationCondition } from './destinations';
 import type { LambdaFunction } from './function-config';
+import { unhandled } from './invoker';
 
 /**
  * Lambda's asynchronous invocation: the event is queued and the caller answered at once; a function error is
  * retried after about one minute, then two (MaximumRetryAttempts, default 2); an event older than
  * MaximumEventAgeInSeconds is dropped; then the on-failure destination gets an invocation record and the
  * dead-letter queue the event. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+ * A throttled attempt (or a Lambda service error) returns the event to the queue instead: retried with backoff from
+ * 1 s to 5 minutes until MaximumEventAgeInSeconds, not counted against MaximumRetryAttempts
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
  * Waits are AWS time, scaled by cloud.timeScale.
  */
 
 const RETRY_DELAYS_MS = [60_000, 120_000];
-// Throttles (429) and system errors (5xx) go back to the queue, retried from 1 s, doubling, up to 5 minutes apart,
-// until the event's maximum age; they are not function errors, so they do not use up MaximumRetryAttempts.
-const REFUSAL_FIRST_DELAY_MS = 1000;
-const REFUSAL_MAX_DELAY_MS = 300_000;
+const REQUEUE_BACKOFF_BASE_MS = 1_000;
+const REQUEUE_BACKOFF_CAP_MS = 300_000;
 
 export class AsyncInvocations {
   private readonly stopping = new AbortController();
@@ -58,22 +60,24 @@ export class AsyncInvocations {
 
   private async process(fn: LambdaFunction, payload: string, requestId: string, receivedAt: number): Promise<void> {
     let attempts = 0;
-    let refusals = 0;
+    let requeues = 0;
     let result: LambdaInvokeResult | undefined;
     for (;;) {
       if (this.ageSeconds(receivedAt) >= fn.maximumEventAgeInSeconds) return this.fail(fn, payload, requestId, 'EventAgeExceeded', attempts, result);
-      attempts++;
       try {
-        result = await this.execute(fn, payload, requestId, attempts);
+        result = await this.execute(fn, payload, requestId, attempts + 1);
       } catch (error) {
-        if (!isRetriedRefusal(error)) throw error;
-        attempts--;
-        const delayMs = Math.min(REFUSAL_MAX_DELAY_MS, REFUSAL_FIRST_DELAY_MS * 2 ** refusals++);
-        this.cloud.record({ service: 'lambda', type: 'async.requeued', functionName: fn.functionName, requestId, errorCode: error.code, delayMs });
-        await this.cloud.sleep(delayMs, this.stopping.signal);
-        if (this.stopping.signal.aborted) return;
-        continue;
+        if (isThrottleOrServiceError(error)) {
+          const delayMs = Math.min(REQUEUE_BACKOFF_CAP_MS, REQUEUE_BACKOFF_BASE_MS * 2 ** requeues++);
+          this.cloud.record({ service: 'lambda', type: 'async.requeued', functionName: fn.functionName, requestId, errorCode: error.code, delayMs });
+          await this.cloud.sleep(delayMs, this.stopping.signal);
+          if (this.stopping.signal.aborted) return;
+          continue;
+        }
+        // Any other refusal of the attempt fails it as a function error would.
+        result = unhandled(error);
       }
+      attempts++;
       if (!result.functionError) {
         if (fn.onSuccessDestinationArn) {
           await sendToDestination(this.cloud, fn.onSuccessDestinationArn, { fn, requestId, payload, condition: 'Success', attempts, result });
@@ -109,9 +113,4 @@ export class AsyncInvocations {
   private ageSeconds(receivedAt: number): number {
     return (Date.now() - receivedAt) / this.cloud.timeScale / 1000;
   }
-}
-
-/** An attempt Lambda refused before running the function: a throttle (429) or a system error (5xx). */
-function isRetriedRefusal(error: unknown): error is AwsError {
-  return error instanceof AwsError && (error.statusCode === 429 || error.statusCode >= 500);
 }

@@ -13,6 +13,8 @@ export interface FunctionRegistration {
   /** Lambda's default is 3 seconds. */
   timeoutSeconds?: number;
   memorySizeMb?: number;
+  /** ReservedConcurrentExecutions: at most this many invocations run at once, the excess is throttled. None: no limit of its own. */
+  reservedConcurrentExecutions?: number;
   /** Asynchronous invocation: retries after a function error, 0 to 2 (default 2). */
   maximumRetryAttempts?: number;
   /** Asynchronous invocation: how long an event may wait or be retried, 60 to 21600 seconds (default 21600). */

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Cloud, LambdaApi, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
 import { AsyncInvocations } from './async-invocations';
+import { FunctionConcurrency } from './concurrency';
 import { FUNCTION_DEFAULTS, functionNameOf, type FunctionRegistration, type LambdaFunction } from './function-config';
 import { unhandled, type LambdaInvoker } from './invoker';
-import { SqsEventSourceMapping, type EventSourceMappingOptions, type SqsDispatch } from './sqs-event-source';
+import { checkVisibilityTimeout, SqsEventSourceMapping, type EventSourceMappingOptions, type SqsDispatch } from './sqs-event-source';
 
 export interface LambdaServiceOptions {
   invoker: LambdaInvoker;
@@ -27,11 +28,13 @@ export class LambdaService implements LambdaApi {
   private readonly functions = new Map<string, LambdaFunction>();
   private readonly mappings = new Map<string, SqsEventSourceMapping>();
   private readonly asyncInvocations: AsyncInvocations;
+  private readonly concurrency: FunctionConcurrency;
 
   constructor(
     private readonly cloud: Cloud,
     private readonly options: LambdaServiceOptions,
   ) {
+    this.concurrency = new FunctionConcurrency(cloud);
     this.asyncInvocations = new AsyncInvocations(cloud, (fn, payload, requestId, attempt) => this.execute(fn, payload, requestId, 'Event', attempt));
   }
 
@@ -43,6 +46,7 @@ export class LambdaService implements LambdaApi {
       // Template values may be numbers or numeric strings.
       timeoutSeconds: Number(registration.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds),
       memorySizeMb: Number(registration.memorySizeMb ?? FUNCTION_DEFAULTS.memorySizeMb),
+      ...(registration.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: Number(registration.reservedConcurrentExecutions) }),
       maximumRetryAttempts: Number(registration.maximumRetryAttempts ?? FUNCTION_DEFAULTS.maximumRetryAttempts),
       maximumEventAgeInSeconds: Number(registration.maximumEventAgeInSeconds ?? FUNCTION_DEFAULTS.maximumEventAgeInSeconds),
     };
@@ -84,9 +88,10 @@ export class LambdaService implements LambdaApi {
     return this.asyncInvocations.settled();
   }
 
-  createEventSourceMapping(options: EventSourceMappingOptions): SqsEventSourceMapping {
+  async createEventSourceMapping(options: EventSourceMappingOptions): Promise<SqsEventSourceMapping> {
     const fn = this.getFunction(options.functionName);
     if (!this.options.sqs) throw new Error('LambdaService was created without an SQS API, so it cannot poll queues');
+    await checkVisibilityTimeout(this.options.sqs, options.queueArn, fn.timeoutSeconds);
     const mapping = new SqsEventSourceMapping(this.cloud, this.options.sqs, (name, payload) => this.invoke(name, payload), {
       ...options,
       functionName: fn.functionName,
@@ -114,14 +119,28 @@ export class LambdaService implements LambdaApi {
   }
 
   /**
-   * One attempt: the invoker runs the code; a run past the function's timeout fails as Lambda reports it
-   * (`Sandbox.Timedout`: https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts).
+   * One attempt of any invocation (sync Invoke, async retries, SQS mappings, Step Functions, HTTP APIs): admitted
+   * first, so a throttle (TooManyRequestsException, 429) refuses it before the handler runs; each caller answers
+   * that refusal as Lambda's own caller would.
    */
   private async execute(fn: LambdaFunction, payload: string, requestId: string, invocationType: 'RequestResponse' | 'Event', attempt: number): Promise<LambdaInvokeResult> {
+    const refusal = this.cloud.faults.pick('lambda.before', { names: [fn.functionName], context: { functionName: fn.functionName, requestId, invocationType } }, REFUSALS);
+    if (refusal) throw new AwsError(refusal.name, refusal.message, refusal.statusCode);
+    const release = this.concurrency.admit(fn, { functionName: fn.functionName, requestId, invocationType, attempt });
+    try {
+      return await this.run(fn, payload, requestId, invocationType, attempt);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The invoker runs the code; a run past the function's timeout fails as Lambda reports it
+   * (`Sandbox.Timedout`: https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts).
+   */
+  private async run(fn: LambdaFunction, payload: string, requestId: string, invocationType: 'RequestResponse' | 'Event', attempt: number): Promise<LambdaInvokeResult> {
     const base = { service: 'lambda' as const, functionName: fn.functionName, requestId, invocationType, attempt };
     const site = { names: [fn.functionName], context: { functionName: fn.functionName, requestId, invocationType } };
-    const refusal = this.cloud.faults.pick('lambda.before', site, REFUSALS);
-    if (refusal) throw new AwsError(refusal.name, refusal.message, refusal.statusCode);
     this.cloud.record({ ...base, type: 'invocation.started' });
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
@@ -194,15 +213,18 @@ const LOST_OUTCOMES = [
   },
 ] as const;
 
-/** The ranges CreateFunction and PutFunctionEventInvokeConfig accept (API reference of each). */
+/** The ranges CreateFunction, PutFunctionConcurrency and PutFunctionEventInvokeConfig accept (API reference of each). */
 function checkConfiguration(fn: LambdaFunction): void {
-  const ranges: Array<[string, number, number, number]> = [
+  const ranges: Array<[string, number | undefined, number, number]> = [
     ['Timeout', fn.timeoutSeconds, 1, 900],
     ['MemorySize', fn.memorySizeMb, 128, 10_240],
+    // At most the default account concurrency (1,000) less the 100 that must stay unreserved (PutFunctionConcurrency).
+    ['ReservedConcurrentExecutions', fn.reservedConcurrentExecutions, 0, 900],
     ['MaximumRetryAttempts', fn.maximumRetryAttempts, 0, 2],
     ['MaximumEventAgeInSeconds', fn.maximumEventAgeInSeconds, 60, 21_600],
   ];
   for (const [name, value, min, max] of ranges) {
+    if (value === undefined) continue;
     if (!(Number.isInteger(value) && value >= min && value <= max)) {
       throw new AwsError('InvalidParameterValueException', `${name} of function ${fn.functionName} must be an integer from ${min} to ${max}, not ${value}.`);
     }

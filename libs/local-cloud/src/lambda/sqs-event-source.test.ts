@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startLocalCloud, type LocalCloud } from '../index';
-import { clientConfig, nextActivity } from './fixtures/activity';
+import { startLocalCloud, type EventSourceMappingOptions, type LocalCloud } from '../index';
+import { awsErrorOf } from '../test-support';
+import { clientConfig, nextActivity, recordActivity } from './fixtures/activity';
 import { receivedEvents, receivedRecords } from './fixtures/handlers';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -35,9 +36,10 @@ async function queueWithDeadLetterQueue(maxReceiveCount: number) {
   return { source, dlq };
 }
 
-function mapFunction(handler: string, queueArn: string, functionResponseTypes?: string[]) {
-  const fn = local.lambda.registerFunction({ functionName: `consumer-${++count}`, handler: `handlers.${handler}`, servicePath: FIXTURES });
-  return local.lambda.createEventSourceMapping({ functionName: fn.functionName, queueArn, functionResponseTypes });
+/** A 1 s function timeout fits every queue's visibility timeout here. */
+function mapFunction(handler: string, queueArn: string, options: Partial<EventSourceMappingOptions> = {}) {
+  const fn = local.lambda.registerFunction({ functionName: `consumer-${++count}`, handler: `handlers.${handler}`, servicePath: FIXTURES, timeoutSeconds: 1 });
+  return local.lambda.createEventSourceMapping({ functionName: fn.functionName, queueArn, ...options });
 }
 
 async function messageCounts(url: string) {
@@ -58,7 +60,7 @@ describe('SQS event source mapping', () => {
   it('invokes the function with the SQS event shape Lambda uses and deletes a successful batch', async () => {
     const queue = await createQueue();
     const succeeded = nextActivity(local.cloud, (activity) => activity.type === 'esm.batch-succeeded' && activity.queue === queue.arn.split(':')[5]);
-    const mapping = mapFunction('reportPoison', queue.arn, ['ReportBatchItemFailures']);
+    const mapping = await mapFunction('reportPoison', queue.arn, { functionResponseTypes: ['ReportBatchItemFailures'] });
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'shape', MessageAttributes: { kind: { DataType: 'String', StringValue: 'order' } } }));
     await succeeded;
     const event = receivedEvents.find((candidate) => (candidate as { Records: Array<{ messageId: string }> }).Records[0]!.messageId === sent.MessageId) as {
@@ -90,7 +92,7 @@ describe('SQS event source mapping', () => {
 
   it('with ReportBatchItemFailures, retries only the failed message, which the redrive policy finally moves to the DLQ', async () => {
     const { source, dlq } = await queueWithDeadLetterQueue(2);
-    mapFunction('reportPoison', source.arn, ['ReportBatchItemFailures']);
+    await mapFunction('reportPoison', source.arn, { functionResponseTypes: ['ReportBatchItemFailures'] });
     await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: source.url,
@@ -109,7 +111,7 @@ describe('SQS event source mapping', () => {
   it('without ReportBatchItemFailures, a function error returns the whole batch to the queue', async () => {
     const { source, dlq } = await queueWithDeadLetterQueue(1);
     const failed = nextActivity(local.cloud, (activity) => activity.type === 'esm.batch-failed' && activity.queue === source.arn.split(':')[5]);
-    mapFunction('throwOnPoison', source.arn);
+    await mapFunction('throwOnPoison', source.arn);
     await sqs.send(
       new SendMessageBatchCommand({ QueueUrl: source.url, Entries: ['whole ok', 'whole poison'].map((body, index) => ({ Id: `m${index}`, MessageBody: body })) }),
     );
@@ -121,17 +123,65 @@ describe('SQS event source mapping', () => {
   it('treats a malformed partial batch response (empty itemIdentifier) as a complete failure', async () => {
     const queue = await createQueue({ VisibilityTimeout: '600' });
     const failed = nextActivity(local.cloud, (activity) => activity.type === 'esm.batch-failed' && activity.queue === queue.arn.split(':')[5]);
-    const mapping = mapFunction('malformedBatchResponse', queue.arn, ['ReportBatchItemFailures']);
+    const mapping = await mapFunction('malformedBatchResponse', queue.arn, { functionResponseTypes: ['ReportBatchItemFailures'] });
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'kept' }));
     await failed;
     await local.lambda.deleteEventSourceMapping(mapping.uuid);
     expect(await messageCounts(queue.url)).toBe(1);
   });
 
-  it('refuses a batch size over 10 without a batching window', () => {
+  it('refuses a batch size over 10 without a batching window', async () => {
     const fn = local.lambda.registerFunction({ functionName: 'batchy', handler: 'handlers.echo', servicePath: FIXTURES });
-    expect(() => local.lambda.createEventSourceMapping({ functionName: fn.functionName, queueArn: 'arn:aws:sqs:us-east-1:000000000000:any', batchSize: 11 })).toThrow(
+    await expect(local.lambda.createEventSourceMapping({ functionName: fn.functionName, queueArn: 'arn:aws:sqs:us-east-1:000000000000:any', batchSize: 11 })).rejects.toThrow(
       /Maximum batch window/,
     );
+  });
+
+  it("refuses a queue whose visibility timeout is shorter than the function's timeout, as Lambda does", async () => {
+    const queue = await createQueue({ VisibilityTimeout: '5' });
+    const slow = local.lambda.registerFunction({ functionName: `consumer-${++count}`, handler: 'handlers.echo', servicePath: FIXTURES, timeoutSeconds: 10 });
+    const error = await awsErrorOf(local.lambda.createEventSourceMapping({ functionName: slow.functionName, queueArn: queue.arn }));
+    expect([error.code, error.message]).toEqual(['InvalidParameterValueException', 'Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds']);
+    const fits = local.lambda.registerFunction({ functionName: `consumer-${++count}`, handler: 'handlers.echo', servicePath: FIXTURES, timeoutSeconds: 5 });
+    await local.lambda.deleteEventSourceMapping((await local.lambda.createEventSourceMapping({ functionName: fits.functionName, queueArn: queue.arn })).uuid);
+  });
+});
+
+describe('SQS event source mapping: FilterCriteria', () => {
+  const filters = (...patterns: object[]) => ({ Filters: patterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })) });
+
+  it('invokes the function only with matching records and deletes the others from the queue', async () => {
+    const queue = await createQueue({ VisibilityTimeout: '600' });
+    const activities = recordActivity(local.cloud);
+    const mapping = await mapFunction('reportPoison', queue.arn, {
+      // Any filter may match: a JSON body, a text body, or a field of the record besides the body.
+      filterCriteria: filters({ body: { kind: ['order'] } }, { body: [{ prefix: 'urgent' }] }, { messageAttributes: { source: { stringValue: ['admin'] } } }),
+      batchSize: 10,
+      maximumBatchingWindowInSeconds: 1,
+    });
+    const admin = { source: { DataType: 'String', StringValue: 'admin' } };
+    const messages = [
+      { Id: 'json-match', MessageBody: JSON.stringify({ kind: 'order', n: 1 }) },
+      { Id: 'json-other', MessageBody: JSON.stringify({ kind: 'refund' }) },
+      { Id: 'text-match', MessageBody: 'urgent: call back' },
+      { Id: 'text-other', MessageBody: 'routine' },
+      // A JSON body is not text: the prefix filter cannot match it.
+      { Id: 'json-not-text', MessageBody: JSON.stringify('urgent') },
+      { Id: 'attribute-match', MessageBody: 'anything', MessageAttributes: admin },
+    ];
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: messages }));
+    for (let tries = 0; tries < 200 && (await messageCounts(queue.url)) > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    await local.lambda.deleteEventSourceMapping(mapping.uuid);
+    expect(await messageCounts(queue.url)).toBe(0);
+    const mine = activities.filter((activity) => activity.uuid === mapping.uuid);
+    expect(mine.filter((activity) => activity.type === 'esm.filtered-out').reduce((sum, activity) => sum + (activity.deleted as number), 0)).toBe(3);
+    expect(['{"kind":"order","n":1}', 'urgent: call back', 'anything'].map(deliveries)).toEqual([1, 1, 1]);
+    expect(['{"kind":"refund"}', 'routine', '"urgent"'].map(deliveries)).toEqual([0, 0, 0]);
+  });
+
+  it('refuses a filter that is not a valid pattern, naming it', async () => {
+    const error = await awsErrorOf(mapFunction('echo', 'arn:aws:sqs:us-east-1:000000000000:any', { filterCriteria: filters({ body: { kind: ['order'] } }, { body: { kind: 'order' } }) }));
+    expect(error.code).toBe('InvalidParameterValueException');
+    expect(error.message).toMatch(/^Invalid filter pattern definition\. FilterCriteria\.Filters\[1\]\.Pattern: /);
   });
 });

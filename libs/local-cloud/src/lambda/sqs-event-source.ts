@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Cloud, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
 import type { ReceivedMessage } from '../sqs/model';
+import { compileFilterCriteria, type FilterCriteria, type RecordFilter } from './filter-criteria';
 
 /**
  * An SQS event source mapping: a poller that long-polls a queue, invokes the function synchronously with a
@@ -10,6 +11,7 @@ import type { ReceivedMessage } from '../sqs/model';
  * the visibility timeout (so the queue's redrive policy decides when they reach its dead-letter queue).
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html (partial batch responses)
+ * Messages that match none of the mapping's FilterCriteria are deleted without invoking the function.
  */
 
 export interface EventSourceMappingOptions {
@@ -21,6 +23,8 @@ export interface EventSourceMappingOptions {
   maximumBatchingWindowInSeconds?: number | string;
   /** `['ReportBatchItemFailures']` turns on partial batch responses. */
   functionResponseTypes?: string[];
+  /** Only the messages matching one of these filters reach the function (filter-criteria.ts). */
+  filterCriteria?: FilterCriteria;
   /** Default true (templates may give booleans as strings). */
   enabled?: boolean | string;
 }
@@ -28,6 +32,27 @@ export interface EventSourceMappingOptions {
 /** The SQS API the poller calls (the JSON protocol's operations and shapes), as Lambda's pollers call SQS. */
 export type SqsDispatch = (operation: string, input: Record<string, unknown>) => Promise<any>;
 
+
+/**
+ * CreateEventSourceMapping refuses a queue whose visibility timeout is shorter than the function's timeout, so that
+ * a batch cannot reappear while the function still runs (with-sqs.html). A queue that does not exist (yet) is left
+ * to the poller, which reports it.
+ */
+export async function checkVisibilityTimeout(sqs: SqsDispatch, queueArn: string, functionTimeoutSeconds: number): Promise<void> {
+  const [, , , , owner, name] = queueArn.split(':');
+  let queueUrl: string;
+  try {
+    queueUrl = (await sqs('GetQueueUrl', { QueueName: name, QueueOwnerAWSAccountId: owner })).QueueUrl;
+  } catch (error) {
+    if (error instanceof AwsError && error.code === 'QueueDoesNotExist') return;
+    throw error;
+  }
+  const { Attributes } = await sqs('GetQueueAttributes', { QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] });
+  const visibilityTimeout = Number(Attributes.VisibilityTimeout);
+  if (visibilityTimeout < functionTimeoutSeconds) {
+    throw new AwsError('InvalidParameterValueException', `Queue visibility timeout: ${visibilityTimeout} seconds is less than Function timeout: ${functionTimeoutSeconds} seconds`);
+  }
+}
 
 const MAX_LONG_POLL_SECONDS = 20;
 const RETRY_PAUSE_MS = 1000;
@@ -39,6 +64,7 @@ export class SqsEventSourceMapping {
   readonly batchSize: number;
   readonly maximumBatchingWindowInSeconds: number;
   readonly functionResponseTypes: string[];
+  private readonly filter?: RecordFilter;
   private readonly stopping = new AbortController();
   /** Resolves when the mapping stops: ends a long poll under way. */
   private readonly stopped = new Promise<undefined>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
@@ -65,6 +91,7 @@ export class SqsEventSourceMapping {
     if (!(this.maximumBatchingWindowInSeconds >= 0 && this.maximumBatchingWindowInSeconds <= 300)) {
       throw new AwsError('InvalidParameterValueException', 'MaximumBatchingWindowInSeconds must be from 0 to 300.');
     }
+    this.filter = compileFilterCriteria(options.filterCriteria);
     if (String(options.enabled ?? true) !== 'false') this.loop = this.poll();
   }
 
@@ -123,13 +150,20 @@ export class SqsEventSourceMapping {
     return (answer?.Messages as ReceivedMessage[] | undefined) ?? [];
   }
 
-  private async process(queueUrl: string, batch: ReceivedMessage[]): Promise<void> {
+  private async process(queueUrl: string, received: ReceivedMessage[]): Promise<void> {
+    const batch = await this.dropFilteredOut(queueUrl, received);
+    if (batch.length === 0) return;
     const event = { Records: batch.map((message) => this.record(message)) };
     this.cloud.record({ service: 'lambda', type: 'esm.batch', uuid: this.uuid, functionName: this.functionName, queue: this.queueName, size: batch.length });
     let result: LambdaInvokeResult;
     try {
       result = await this.invoke(this.functionName, JSON.stringify(event));
     } catch (error) {
+      // A throttled invoke leaves the batch in the queue: it comes back after the visibility timeout (with-sqs.html).
+      if (error instanceof AwsError && error.statusCode === 429) {
+        this.cloud.record({ service: 'lambda', type: 'esm.batch-throttled', uuid: this.uuid, functionName: this.functionName, queue: this.queueName, size: batch.length });
+        return;
+      }
       result = { payload: JSON.stringify({ errorMessage: String(error) }), functionError: 'Unhandled' };
     }
     const failed = result.functionError ? 'all' : this.failedItems(result.payload, batch);
@@ -138,12 +172,7 @@ export class SqsEventSourceMapping {
       return;
     }
     const done = batch.filter((message) => !failed.has(message.MessageId));
-    for (let start = 0; start < done.length; start += 10) {
-      await this.sqs('DeleteMessageBatch', {
-        QueueUrl: queueUrl,
-        Entries: done.slice(start, start + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-      });
-    }
+    await this.deleteMessages(queueUrl, done);
     this.cloud.record({
       service: 'lambda',
       type: 'esm.batch-succeeded',
@@ -153,6 +182,26 @@ export class SqsEventSourceMapping {
       deleted: done.length,
       failed: [...failed],
     });
+  }
+
+  /** "If an Amazon SQS message doesn't satisfy your filter criteria, Lambda automatically removes the message from the queue." */
+  private async dropFilteredOut(queueUrl: string, batch: ReceivedMessage[]): Promise<ReceivedMessage[]> {
+    const filter = this.filter;
+    if (!filter) return batch;
+    const kept = batch.filter((message) => filter(this.record(message)));
+    if (kept.length === batch.length) return batch;
+    await this.deleteMessages(queueUrl, batch.filter((message) => !kept.includes(message)));
+    this.cloud.record({ service: 'lambda', type: 'esm.filtered-out', uuid: this.uuid, functionName: this.functionName, queue: this.queueName, deleted: batch.length - kept.length });
+    return kept;
+  }
+
+  private async deleteMessages(queueUrl: string, messages: ReceivedMessage[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += 10) {
+      await this.sqs('DeleteMessageBatch', {
+        QueueUrl: queueUrl,
+        Entries: messages.slice(start, start + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      });
+    }
   }
 
   /**

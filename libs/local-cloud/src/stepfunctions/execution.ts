@@ -1,3 +1,4 @@
+import { MAX_STEP_FUNCTIONS_PAYLOAD_BYTES } from '@shop/aws-limits';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { Cloud } from '../cloud';
 import type { StateInfo } from './asl';
@@ -33,8 +34,6 @@ export interface MachineVersion {
 }
 
 
-/** Payload quota of inputs, outputs and task results. https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html */
-const PAYLOAD_LIMIT_BYTES = 262_144;
 /** A Task without TimeoutSeconds. https://states-language.net/spec.html#task-state */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 /** An inline Map runs at most 40 iterations at once whatever its MaxConcurrency. https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html */
@@ -256,11 +255,11 @@ export class Execution {
       if (!callback!.closed) this.updateState(name, () => ({ status: 'WAITING' }));
     };
     try {
-      if (Buffer.byteLength(parametersText) > PAYLOAD_LIMIT_BYTES) throw dataLimitExceeded(name);
+      if (Buffer.byteLength(parametersText) > MAX_STEP_FUNCTIONS_PAYLOAD_BYTES) throw dataLimitExceeded(name);
       const work = this.perform(task, parameters, callback, submitted);
       const output = await settle(work, signal, (timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000 * this.cloud.timeScale);
       const outputText = json(output);
-      if (Buffer.byteLength(outputText) > PAYLOAD_LIMIT_BYTES) throw dataLimitExceeded(name);
+      if (Buffer.byteLength(outputText) > MAX_STEP_FUNCTIONS_PAYLOAD_BYTES) throw dataLimitExceeded(name);
       record(events.succeeded, { ...about, output: outputText, outputDetails: NOT_TRUNCATED });
       return output;
     } catch (error) {
@@ -391,7 +390,7 @@ export class Execution {
   }
 
   private exceedsPayloadQuota(name: string, text: string): boolean {
-    if (Buffer.byteLength(text) <= PAYLOAD_LIMIT_BYTES) return false;
+    if (Buffer.byteLength(text) <= MAX_STEP_FUNCTIONS_PAYLOAD_BYTES) return false;
     const error = dataLimitExceeded(name);
     this.finish('FAILED', { error: error.error, cause: error.message });
     return true;

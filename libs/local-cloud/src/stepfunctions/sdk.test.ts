@@ -5,6 +5,7 @@ import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  InvalidExecutionInput,
   GetExecutionHistoryCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -12,8 +13,9 @@ import {
   StartSyncExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { MAX_STEP_FUNCTIONS_PAYLOAD_BYTES } from '@shop/aws-limits';
 import { jsonErrorResponse, newRequestId, readBody, toAwsError, toJson, writeResponse } from '../protocol';
-import { closeTestClouds, testStepFunctions, type TestStepFunctions } from './test-cloud';
+import { closeTestClouds, functionArn, FunctionError, testStepFunctions, type TestStepFunctions } from './test-cloud';
 
 /**
  * The service as the AWS SDK sees it, through a minimal awsJson1_0 endpoint (`X-Amz-Target:
@@ -89,11 +91,80 @@ test('a Standard execution with a callback, as the SDK sees it', async () => {
   expect(history.events?.map((event) => event.type)).toContain('TaskSubmitted');
 });
 
+test('StartExecution refuses an input over 256 KB with InvalidExecutionInput, as AWS does', async () => {
+  const created = await client.send(new CreateStateMachineCommand({ name: 'sdk-big-input', definition: definition(false), roleArn: 'arn:aws:iam::000000000000:role/r' }));
+  const input = (size: number) => JSON.stringify({ note: 'x'.repeat(size - '{"note":""}'.length) });
+  const refused = client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: input(MAX_STEP_FUNCTIONS_PAYLOAD_BYTES + 1) }));
+  await expect(refused).rejects.toBeInstanceOf(InvalidExecutionInput);
+  const started = await client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: input(MAX_STEP_FUNCTIONS_PAYLOAD_BYTES) }));
+  expect(started.executionArn).toBeDefined();
+});
+
 test('StartSyncExecution on an Express machine, as the SDK sees it', async () => {
   const created = await client.send(new CreateStateMachineCommand({ name: 'sdk-express', type: 'EXPRESS', definition: definition(false), roleArn: 'arn:aws:iam::000000000000:role/r' }));
   const result = await client.send(new StartSyncExecutionCommand({ stateMachineArn: created.stateMachineArn, input: '{}' }));
   expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":"automatically"}' });
   expect(result.stopDate).toBeInstanceOf(Date);
+});
+
+/** Runs `states` as a new Standard machine through the SDK and answers the execution's parsed output once it succeeded. */
+async function outputOf(name: string, states: Record<string, object>, input: object = {}): Promise<any> {
+  const machine = JSON.stringify({ StartAt: Object.keys(states)[0], States: states });
+  const created = await client.send(new CreateStateMachineCommand({ name, definition: machine, roleArn: 'arn:aws:iam::000000000000:role/r' }));
+  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: JSON.stringify(input) }));
+  const execution = await t.until(async () => {
+    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    return described.status !== 'RUNNING' && described;
+  });
+  expect(execution.status).toBe('SUCCEEDED');
+  return JSON.parse(execution.output!);
+}
+
+describe('context object and Pass results, as the SDK sees them', () => {
+  const ISO_MILLISECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+  test('$$.State.EnteredTime and $$.State.RetryCount resolve in Parameters and ResultSelector, across retries', async () => {
+    let calls = 0;
+    t.fakes.functions.set('flaky-context', () => {
+      if (++calls === 1) throw new FunctionError('Flaky', 'first call fails');
+      return { ok: true };
+    });
+    const state = { 'entered.$': '$$.State.EnteredTime', 'retries.$': '$$.State.RetryCount' };
+    const output = await outputOf('sdk-state-context', {
+      Stamp: { Type: 'Pass', Parameters: state, ResultPath: '$.stamp', Next: 'Call' },
+      Call: {
+        Type: 'Task',
+        Resource: functionArn('flaky-context'),
+        Parameters: state,
+        ResultSelector: { 'ok.$': '$.ok', ...state },
+        Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
+        ResultPath: '$.call',
+        End: true,
+      },
+    });
+    expect(output.stamp).toEqual({ entered: expect.stringMatching(ISO_MILLISECONDS), retries: 0 });
+    const [first, second] = t.fakes.invocationsOf('flaky-context');
+    expect(first).toEqual({ entered: expect.stringMatching(ISO_MILLISECONDS), retries: 0 });
+    // A retry stays in the state it entered: the same EnteredTime, one more retry.
+    expect(second).toEqual({ entered: first.entered, retries: 1 });
+    expect(output.call).toEqual({ ok: true, entered: first.entered, retries: 1 });
+    expect(Date.parse(first.entered)).toBeGreaterThanOrEqual(Date.parse(output.stamp.entered));
+  });
+
+  test('a Pass state whose Result is 0, false, "" or null outputs that value, not its input', async () => {
+    const falsy = await outputOf(
+      'sdk-falsy-results',
+      {
+        Zero: { Type: 'Pass', Result: 0, ResultPath: '$.zero', Next: 'False' },
+        False: { Type: 'Pass', Result: false, ResultPath: '$.false', Next: 'Empty' },
+        Empty: { Type: 'Pass', Result: '', ResultPath: '$.empty', Next: 'Null' },
+        Null: { Type: 'Pass', Result: null, ResultPath: '$.null', End: true },
+      },
+      { kept: 1 },
+    );
+    expect(falsy).toEqual({ kept: 1, zero: 0, false: false, empty: '', null: null });
+    expect(await outputOf('sdk-falsy-output', { Only: { Type: 'Pass', Result: false, End: true } }, { kept: 1 })).toBe(false);
+  });
 });
 
 /** The AWS CLI v2 (Debian's /usr/bin/aws), answering parsed JSON. */

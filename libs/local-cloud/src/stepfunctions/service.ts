@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_STEP_FUNCTIONS_PAYLOAD_BYTES } from '@shop/aws-limits';
 import type { Cloud, StatesApi } from '../cloud';
 import { AwsError, validationError } from '../errors';
 import { executionOfToken, type CallbackTask } from './callbacks';
@@ -39,7 +40,6 @@ const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:(execution|express):[^:]+:[^:]+(:[^:]+)?$/;
 /** https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html#StepFunctions-StartExecution-request-name */
 const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
-const PAYLOAD_LIMIT_BYTES = 262_144;
 const DEFAULT_PAGE_SIZE = 100;
 const LOGGING_OFF = { level: 'OFF', includeExecutionData: false };
 const TRACING_OFF = { enabled: false };
@@ -336,7 +336,7 @@ export class StepFunctionsService implements StatesApi {
 
   private sendTaskSuccess(request: Record<string, any>) {
     const output = required(request.output, 'output');
-    if (Buffer.byteLength(output) > PAYLOAD_LIMIT_BYTES) throw validationError(`Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${PAYLOAD_LIMIT_BYTES}`);
+    if (Buffer.byteLength(output) > MAX_STEP_FUNCTIONS_PAYLOAD_BYTES) throw validationError(`Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_STEP_FUNCTIONS_PAYLOAD_BYTES}`);
     let value: unknown;
     try {
       value = JSON.parse(output);
@@ -470,8 +470,8 @@ function validName(name: unknown, what: string): string {
 function executionInput(input: unknown): string {
   if (input === undefined || input === null) return '{}';
   if (typeof input !== 'string') throw new AwsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input must be a JSON string');
-  if (Buffer.byteLength(input) > PAYLOAD_LIMIT_BYTES) {
-    throw new AwsError('InvalidExecutionInput', `Invalid State Machine Execution Input: the input exceeds the ${PAYLOAD_LIMIT_BYTES} bytes quota`);
+  if (Buffer.byteLength(input) > MAX_STEP_FUNCTIONS_PAYLOAD_BYTES) {
+    throw new AwsError('InvalidExecutionInput', `Invalid State Machine Execution Input: the input exceeds the ${MAX_STEP_FUNCTIONS_PAYLOAD_BYTES} bytes quota`);
   }
   try {
     JSON.parse(input);

@@ -43,6 +43,13 @@ describe('StockTable', () => {
     expect(await stock.get('ONCE')).toEqual({ sku: 'ONCE', available: 7, reserved: 3 });
   });
 
+  it('refuses to call another quantity of a sku reserved when the order already holds a different one', async () => {
+    await stock.setAvailable('TWICE', 10);
+    expect(await stock.reserve('order-1', { sku: 'TWICE', quantity: 2 })).toEqual({ sku: 'TWICE', quantity: 2, reserved: true });
+    await expect(stock.reserve('order-1', { sku: 'TWICE', quantity: 3 })).rejects.toThrow('order order-1 already holds 2 of TWICE, not the 3 asked for');
+    expect(await stock.get('TWICE')).toEqual({ sku: 'TWICE', available: 8, reserved: 2 });
+  });
+
   it('releases once: a repeat (concurrent or later) gives back nothing more', async () => {
     await stock.setAvailable('BACK', 5);
     await stock.reserve('order-1', { sku: 'BACK', quantity: 2 });

@@ -59,7 +59,10 @@ export class StockTable {
     // Which condition failed: dynalite ignores ReturnValuesOnConditionCheckFailure, so read (strongly consistent).
     const item = await this.read(sku);
     if (!item) return { sku, quantity, reserved: false, available: 0, reason: 'UNKNOWN_SKU' };
-    if (item.reservations?.[orderId] !== undefined) return { sku, quantity, reserved: true };
+    const held = item.reservations?.[orderId];
+    if (held === quantity) return { sku, quantity, reserved: true };
+    // Reporting it reserved would claim units that nobody holds.
+    if (held !== undefined) throw new Error(`order ${orderId} already holds ${held} of ${sku}, not the ${quantity} asked for`);
     return { sku, quantity, reserved: false, available: item.available, reason: 'OUT_OF_STOCK' };
   }
 

@@ -1,7 +1,23 @@
 import { catalog } from '@shop/events';
-import { releasePlan, releaseSagaStart, reservationSagaStart, settle } from './reservation';
+import { releasePlan, releaseSagaStart, reservationLines, reservationSagaStart, settle } from './reservation';
+
+describe('reservationLines', () => {
+  it('merges the lines of a repeated sku, summing their quantities, in the order skus first appear', () => {
+    expect(reservationLines([{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }, { sku: 'A', quantity: 3 }, { sku: 'a', quantity: 1 }])).toEqual([
+      { sku: 'A', quantity: 5 },
+      { sku: 'B', quantity: 1 },
+      { sku: 'a', quantity: 1 },
+    ]);
+  });
+});
 
 describe('settle', () => {
+  it('refuses outcomes with a sku on two lines (one stock reservation cannot answer for both)', () => {
+    expect(() => settle([{ sku: 'A', quantity: 2, reserved: true }, { sku: 'B', quantity: 1, reserved: true }, { sku: 'A', quantity: 3, reserved: true }])).toThrow(
+      'cannot settle a reservation with A on two lines',
+    );
+  });
+
   it('RESERVED when every item was reserved', () => {
     expect(settle([{ sku: 'A', quantity: 2, reserved: true }, { sku: 'B', quantity: 1, reserved: true }])).toEqual({
       outcome: 'RESERVED',
@@ -63,6 +79,16 @@ describe('saga starts', () => {
       name: `release-${cancelled.data.orderId}`,
       input: { orderId: cancelled.data.orderId, cause: { metadata: { id: cancelled.metadata.id, correlationId: cancelled.metadata.correlationId } } },
     });
+  });
+
+  it('reserve one line per sku when the event repeats a sku', () => {
+    const repeated = structuredClone(placed);
+    repeated.data.items = [
+      { sku: 'SKU-RED-MUG', quantity: 2, unitPrice: 12.99 },
+      { sku: 'SKU-GREEN-TEA', quantity: 1, unitPrice: 4.5 },
+      { sku: 'SKU-RED-MUG', quantity: 3, unitPrice: 12.99 },
+    ];
+    expect(reservationSagaStart(repeated).input.items).toEqual([{ sku: 'SKU-RED-MUG', quantity: 5 }, { sku: 'SKU-GREEN-TEA', quantity: 1 }]);
   });
 
   it('give the same input for the same event (a repeated start is harmless)', () => {

@@ -18,7 +18,20 @@ export type Settlement =
   | { outcome: 'RESERVED'; reserved: StockLine[] }
   | { outcome: 'FAILED'; reserved: StockLine[]; reason: ReservationFailure; unavailable: Shortage[] };
 
+/**
+ * The lines to reserve: one per sku, with the quantities of its lines summed (first appearance keeps its place). The
+ * stock holds one reservation per order and sku, and an event may repeat a sku (another producer or version does).
+ */
+export function reservationLines(items: ReadonlyArray<StockLine>): StockLine[] {
+  const quantities = new Map<string, number>();
+  for (const { sku, quantity } of items) quantities.set(sku, (quantities.get(sku) ?? 0) + quantity);
+  return [...quantities].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+/** The settlement of one outcome per reservation line; a repeated sku cannot be told apart from its first line. */
 export function settle(results: ReadonlyArray<ItemOutcome>): Settlement {
+  const repeated = results.find((r, i) => results.findIndex((s) => s.sku === r.sku) !== i);
+  if (repeated) throw new Error(`cannot settle a reservation with ${repeated.sku} on two lines: reserve one line per sku`);
   const reserved = results.filter((r) => r.reserved).map(({ sku, quantity }) => ({ sku, quantity }));
   const short = results.filter((r): r is Extract<ItemOutcome, { reserved: false }> => !r.reserved);
   if (short.length === 0) return { outcome: 'RESERVED', reserved };
@@ -50,7 +63,7 @@ export function reservationSagaStart(detail: DetailOf<'OrderPlaced.v1'>) {
   const { orderId, items } = detail.data;
   return {
     name: `reserve-${orderId}`,
-    input: { orderId, items: items.map(({ sku, quantity }) => ({ sku, quantity })), cause: causeOf(detail) },
+    input: { orderId, items: reservationLines(items), cause: causeOf(detail) },
   };
 }
 

@@ -1,5 +1,7 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocuments } from '@shop/service-kit';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocuments, isConditionFailed, requiredEnv } from '@shop/service-kit';
+import { recordedSend, type NotificationClaim, type SentRecord } from '../domain/claim';
 import type { NotificationTemplate, Outcome } from '../domain/events';
 
 /** A sent notification as the API shows it (an item of the notifications table with status SENT). */
@@ -39,4 +41,53 @@ export async function listSentNotifications(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+// The SENT record is written after SES accepted the e-mail: every failed write there is a chance of a second e-mail
+// (the step is retried and sends again), so it gets more SDK attempts than the default 3 (standard mode: exponential
+// backoff with jitter, about 3 s at most in all, within the function's 10 s).
+// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+let claimsClient: DynamoDBDocumentClient | undefined;
+const claimsDocuments = () => (claimsClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 6 })));
+
+/** The claims of the notifications table, as the sendEmail step reads and settles its own. */
+export class NotificationClaims {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: Pick<DynamoDBDocumentClient, 'send'> = claimsDocuments(),
+  ) {}
+
+  static fromEnv(): NotificationClaims {
+    return new NotificationClaims(requiredEnv('NOTIFICATIONS_TABLE'));
+  }
+
+  async get(orderId: string, outcome: Outcome): Promise<NotificationClaim | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { orderId, outcome }, ConsistentRead: true }));
+    return Item as NotificationClaim | undefined;
+  }
+
+  /**
+   * CLAIMED → SENT with the message id, on `claimedBy`'s own claim only. A false condition that finds the claim SENT
+   * by `claimedBy` is this write already applied (its answer lost, the SDK sent it again): the record is answered.
+   */
+  async markSent(orderId: string, outcome: Outcome, claimedBy: string, sent: SentRecord): Promise<SentRecord> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { orderId, outcome },
+          UpdateExpression: 'SET #status = :sent, providerMessageId = :messageId, sentAt = :sentAt',
+          ConditionExpression: '#status = :claimed AND claimedBy = :me',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'SENT', ':claimed': 'CLAIMED', ':me': claimedBy, ':messageId': sent.messageId, ':sentAt': sent.sentAt },
+        }),
+      );
+      return sent;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const recorded = recordedSend(await this.get(orderId, outcome), claimedBy);
+      if (!recorded) throw error;
+      return recorded;
+    }
+  }
 }

@@ -52,9 +52,12 @@ describe('OrdersTable', () => {
     await expect(new OrdersTable('orders', other, now).settle('o', { status: 'CONFIRMED' })).rejects.toThrow('already CANCELLED (TIMEOUT)');
   });
 
-  it('creates an order with the empty maps the correlation writes into, never over an existing one', async () => {
+  it('creates an order with the empty maps the correlation writes into, never over an existing one, which it answers', async () => {
     const fake = client({});
-    await new OrdersTable('orders', fake, now).create({ orderId: 'o' } as any);
+    expect(await new OrdersTable('orders', fake, now).createOrFind({ orderId: 'o' } as any)).toBeUndefined();
     expect(fake.sent[0]!.input).toEqual({ TableName: 'orders', Item: { orderId: 'o', outcomes: {}, waits: {} }, ConditionExpression: 'attribute_not_exists(orderId)' });
+    const retried = client(conditionFailed(), { Item: { orderId: 'o', status: 'CONFIRMED' } });
+    expect(await new OrdersTable('orders', retried, now).createOrFind({ orderId: 'o' } as any)).toEqual({ orderId: 'o', status: 'CONFIRMED' });
+    expect(retried.sent[1]).toMatchObject({ command: 'GetCommand', input: { Key: { orderId: 'o' }, ConsistentRead: true } });
   });
 });

@@ -24,11 +24,24 @@ export class OrdersTable {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** A new order, with the empty maps later updates SET paths inside (a path under a missing map is an error). */
-  async create(order: Order): Promise<void> {
-    await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...order, outcomes: {}, waits: {} }, ConditionExpression: 'attribute_not_exists(orderId)' }),
-    );
+  /**
+   * Writes a new order, with the empty maps later updates SET paths inside (a path under a missing map is an error).
+   * An order already stored under its id (a retried placement) is left as it is and answered; undefined when this
+   * write created the order.
+   */
+  async createOrFind(order: Order): Promise<OrderRecord | undefined> {
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...order, outcomes: {}, waits: {} }, ConditionExpression: 'attribute_not_exists(orderId)' }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const existing = await this.get(order.orderId);
+    // Only a placement whose saga could not start takes an order back, and never while another attempt of its key runs.
+    if (!existing) throw new Error(`order ${order.orderId} was taken back while it was being placed again`);
+    return existing;
   }
 
   /** Takes back an order whose saga could not be started (still PENDING, nothing else happened to it). */

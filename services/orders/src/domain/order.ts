@@ -1,4 +1,5 @@
 import type { DetailOf } from '@shop/events';
+import { v5 as uuidV5 } from 'uuid';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 export type CancelReason = DetailOf<'OrderCancelled.v1'>['data']['reason'];
@@ -40,6 +41,25 @@ export interface NewOrder {
   items: OrderItem[];
   paymentToken: string;
 }
+
+/** Namespace of the (v5) order ids derived from a client's Idempotency-Key. */
+const KEYED_ORDER_ID_NAMESPACE = '29e5bd5f-819f-4a36-8425-cbb9a4dda282';
+
+/**
+ * The order id of a placement under an Idempotency-Key: every attempt with the same key, for the same customer, names
+ * the same order, so a retry finds the order a lost answer left behind instead of placing a second one.
+ */
+export function keyedOrderId(customerId: string, idempotencyKey: string): string {
+  return uuidV5(`${customerId}\u0000${idempotencyKey}`, KEYED_ORDER_ID_NAMESPACE);
+}
+
+/** Whether a stored order is this request placed (a retry), rather than another order under the same key. */
+export function isPlacementOf(order: Order, request: NewOrder): boolean {
+  return placementOf(order) === placementOf(request);
+}
+
+const placementOf = ({ customerId, customerEmail, currency, items, paymentToken }: NewOrder) =>
+  JSON.stringify([customerId, customerEmail, currency, items.map(({ sku, quantity, unitPrice }) => [sku, quantity, unitPrice]), paymentToken]);
 
 /** A new order: PENDING until the saga hears from payments and inventory. */
 export function placedOrder(request: NewOrder, orderId: string, now: Date): Order {

@@ -40,6 +40,32 @@ describe('parsePlaceOrder', () => {
     expect(fields({ ...valid, currency: 'JPY' })).toEqual([]);
   });
 
+  it('takes the currency list from ISO 4217, not from the runtime (ICU)', () => {
+    for (const currency of ['HUF', 'IDR', 'COP', 'PKR', 'IQD']) expect(fields({ ...valid, currency })).toEqual([]);
+    // ICU still knows the kuna, which ISO 4217 withdrew in 2023.
+    expect(parsePlaceOrder(JSON.stringify({ ...valid, currency: 'HRK' }))).toEqual({ ok: false, errors: [{ field: 'currency', message: 'is not an ISO 4217 currency code' }] });
+  });
+
+  it('refuses a sku on two lines, naming each repeat, along with the other bad fields', () => {
+    const items = [
+      { sku: 'SKU-1', quantity: 1, unitPrice: 100 },
+      { sku: 'SKU-1', quantity: 2, unitPrice: 100 },
+      { sku: 'SKU-2', quantity: 0, unitPrice: 100 },
+      { sku: 'SKU-1', quantity: 1, unitPrice: 100 },
+    ];
+    const parsed = parsePlaceOrder(JSON.stringify({ ...valid, currency: 'ABC', items }));
+    expect(parsed).toEqual({
+      ok: false,
+      errors: expect.arrayContaining([
+        { field: 'items[1].sku', message: 'repeats the sku of items[0]: order its whole quantity on one line' },
+        { field: 'items[3].sku', message: 'repeats the sku of items[0]: order its whole quantity on one line' },
+      ]),
+    });
+    expect(fields({ ...valid, currency: 'ABC', items })).toEqual(['currency', 'items[1].sku', 'items[2].quantity', 'items[3].sku']);
+    // Skus differing only in case are different stock items.
+    expect(fields({ ...valid, items: [{ sku: 'sku-1', quantity: 1, unitPrice: 1 }, { sku: 'SKU-1', quantity: 1, unitPrice: 1 }] })).toEqual([]);
+  });
+
   it('takes 1 to 100 items', () => {
     expect(fields({ ...valid, items: [] })).toEqual(['items']);
     const many = Array.from({ length: MAX_ITEMS + 1 }, (_, i) => ({ sku: `S${i}`, quantity: 1, unitPrice: 1 }));

@@ -1,5 +1,5 @@
 import { NUMERIC_MATCH_LIMIT } from '@shop/aws-limits';
-import { createAjv, describeErrors } from '@shop/events';
+import { createAjv, describeErrors, isIsoCurrency } from '@shop/events';
 import type { NewOrder } from './order';
 
 export interface FieldError {
@@ -45,12 +45,26 @@ const schema = {
 
 let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
 
-/** The ISO 4217 codes the runtime knows (its ICU data): `^[A-Z]{3}$` alone would accept "ABC". */
-let currencies: Set<string> | undefined;
-const isIsoCurrency = (code: string) => (currencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
-
 /** `items[1].quantity` rather than the validator's `detail.items[1].quantity`. */
 const fieldOf = (path: string) => path.replace(/^detail\.?/, '') || 'body';
+
+/**
+ * One line per sku: inventory reserves per sku, so a second line of the same sku would be one reservation reported
+ * for two quantities.
+ */
+function repeatedSkuErrors(items: unknown): FieldError[] {
+  if (!Array.isArray(items)) return [];
+  const firstLine = new Map<string, number>();
+  const errors: FieldError[] = [];
+  items.forEach((item: unknown, index) => {
+    const sku = (item as { sku?: unknown } | null)?.sku;
+    if (typeof sku !== 'string') return;
+    const first = firstLine.get(sku);
+    if (first === undefined) firstLine.set(sku, index);
+    else errors.push({ field: `items[${index}].sku`, message: `repeats the sku of items[${first}]: order its whole quantity on one line` });
+  });
+  return errors;
+}
 
 /** Parses and validates the request body, naming every offending field. */
 export function parsePlaceOrder(body: string | undefined): Parsed<NewOrder> {
@@ -66,6 +80,7 @@ export function parsePlaceOrder(body: string | undefined): Parsed<NewOrder> {
   if (typeof request?.currency === 'string' && /^[A-Z]{3}$/.test(request.currency) && !isIsoCurrency(request.currency)) {
     errors.push({ field: 'currency', message: 'is not an ISO 4217 currency code' });
   }
+  errors.push(...repeatedSkuErrors(request?.items));
   if (errors.length > 0) return { ok: false, errors };
   const total = request!.items!.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
   // Beyond EventBridge's numeric range, an OrderPlaced would match neither payments rule (normal or high value).

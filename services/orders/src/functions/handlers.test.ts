@@ -5,9 +5,10 @@ import { paymentCompletedEvent, paymentFailedEvent } from '../../../payments/src
 import type { Payment } from '../../../payments/src/domain/payment';
 import { inventoryReservedEvent } from '../../../inventory/src/domain/events';
 import type { OrderRecord, Settlement } from '../adapters/orders-table';
+import { SagaNotStartedError } from '../adapters/saga-starter';
 import { waitAnswerer, type AnswerWait } from '../adapters/task-callbacks';
 import type { Decision, Outcome, OutcomeEvent, OutcomeKind } from '../domain/outcomes';
-import { placedOrder, type Order } from '../domain/order';
+import { keyedOrderId, placedOrder, type Order } from '../domain/order';
 import { recordOutcome } from './consumers/on-outcome';
 import { handlePlaceOrder, type MakeIdempotent, type PlacementEffects } from './http/place-order';
 import { getOrder } from './http/get-order';
@@ -20,18 +21,31 @@ const body = { customerId: 'c-1', customerEmail: 'ada@example.com', currency: 'E
 const post = (payload: unknown, headers: Record<string, string> = {}) =>
   ({ body: typeof payload === 'string' ? payload : JSON.stringify(payload), headers, isBase64Encoded: false }) as unknown as APIGatewayProxyEventV2;
 
+/** The orders table as placeOrder sees it (one order per id, createOrFind answers the one stored), and the saga starts. */
 function placementFakes(overrides: Partial<PlacementEffects> = {}) {
   const calls: string[] = [];
+  const stored = new Map<string, OrderRecord>();
   const effects: PlacementEffects = {
-    orders: { create: async (order) => void calls.push(`create ${order.orderId} ${order.status} ${order.total}`), remove: async (id) => void calls.push(`remove ${id}`) },
+    orders: {
+      createOrFind: async (order) => {
+        const existing = stored.get(order.orderId);
+        const { status, total } = existing ?? order;
+        calls.push(`${existing ? 'found' : 'create'} ${order.orderId} ${status} ${total}`);
+        if (!existing) stored.set(order.orderId, { ...order, outcomes: {}, waits: {} });
+        return existing;
+      },
+      remove: async (id) => void (calls.push(`remove ${id}`), stored.delete(id)),
+    },
     startSaga: async (input) => void calls.push(`start ${JSON.stringify(input)}`),
     outcomeTimeoutSeconds: 300,
     newOrderId: () => 'o-1',
     now: () => new Date('2026-11-23T12:00:00Z'),
     ...overrides,
   };
-  return { calls, effects: () => effects };
+  return { calls, stored, effects: () => effects };
 }
+/** No idempotency record at all: what a retry meets once the first attempt's record was lost. */
+const recordLost: MakeIdempotent = (place) => place;
 const notIdempotent: MakeIdempotent = () => { throw new Error('no Idempotency-Key was given: the placement must not be keyed'); };
 
 describe('POST /orders', () => {
@@ -43,11 +57,19 @@ describe('POST /orders', () => {
     expect(calls).toEqual(['create o-1 PENDING 1000', 'start {"orderId":"o-1","outcomeTimeoutSeconds":300}']);
   });
 
-  it('takes the order back and answers 503 when the saga cannot start', async () => {
-    const { calls, effects } = placementFakes({ startSaga: async () => { throw new Error('throttled'); } });
+  it('takes the order back and answers 503 when the saga surely did not start', async () => {
+    const { calls, stored, effects } = placementFakes({ startSaga: async () => { throw new SagaNotStartedError('throttled'); } });
     const response = await handlePlaceOrder(post(body), context, effects, notIdempotent);
     expect(response.statusCode).toBe(503);
     expect(calls).toEqual(['create o-1 PENDING 1000', 'remove o-1']);
+    expect(stored.size).toBe(0);
+  });
+
+  it('keeps the order (for a retry to converge on) and answers 503 when whether the saga started is unknown', async () => {
+    const { calls, stored, effects } = placementFakes({ startSaga: async () => { throw new Error('whether the order saga started is unknown'); } });
+    expect((await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost)).statusCode).toBe(503);
+    expect(calls).toEqual([`create ${keyedOrderId('c-1', 'k-1')} PENDING 1000`]);
+    expect(stored.size).toBe(1);
   });
 
   it('answers 400 naming every bad field without touching anything', async () => {
@@ -68,6 +90,51 @@ describe('POST /orders', () => {
     await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, keyed);
     expect(seen).toEqual([{ key: 'k-1', request: body }]);
     expect((await handlePlaceOrder(post(body, { 'idempotency-key': '' }), context, effects, keyed)).statusCode).toBe(400);
+  });
+
+  it('names a keyed order after the customer and the key', async () => {
+    const { effects } = placementFakes();
+    const placedWith = async (customerId: string, key: string) => JSON.parse((await handlePlaceOrder(post({ ...body, customerId }, { 'idempotency-key': key }), context, effects, recordLost)).body!).orderId;
+    const first = await placedWith('c-1', 'k-1');
+    expect(first).toBe(keyedOrderId('c-1', 'k-1'));
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([await placedWith('c-2', 'k-1'), await placedWith('c-1', 'k-2')]).not.toContain(first);
+  });
+
+  it('run again under the same key (its record lost), finds the order it stored and starts its saga again: one order', async () => {
+    const { calls, stored, effects } = placementFakes();
+    const first = await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    const again = await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    const orderId = keyedOrderId('c-1', 'k-1');
+    expect([first.statusCode, again.statusCode]).toEqual([202, 202]);
+    expect(JSON.parse(again.body!)).toEqual(JSON.parse(first.body!));
+    // The second start has the name and input of the first: Step Functions runs it once.
+    const start = `start ${JSON.stringify({ orderId, outcomeTimeoutSeconds: 300 })}`;
+    expect(calls).toEqual([`create ${orderId} PENDING 1000`, start, `found ${orderId} PENDING 1000`, start]);
+    expect(stored.size).toBe(1);
+  });
+
+  it('does not start a saga again for an order of the key that is no longer PENDING', async () => {
+    const { calls, stored, effects } = placementFakes();
+    await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    const orderId = keyedOrderId('c-1', 'k-1');
+    stored.set(orderId, { ...stored.get(orderId)!, status: 'CONFIRMED' });
+    calls.length = 0;
+    const again = await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    expect(again.statusCode).toBe(202);
+    expect(JSON.parse(again.body!)).toEqual({ orderId, status: 'PENDING' });
+    expect(calls).toEqual([`found ${orderId} CONFIRMED 1000`]);
+  });
+
+  it('refuses another body under the same key and customer (422) once the record is lost, starting nothing', async () => {
+    const { calls, stored, effects } = placementFakes();
+    await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    calls.length = 0;
+    const other = await handlePlaceOrder(post({ ...body, items: [{ sku: 'A', quantity: 3, unitPrice: 500 }] }, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    expect(other).toMatchObject({ statusCode: 422 });
+    expect(JSON.parse(other.body!)).toEqual({ message: 'this Idempotency-Key was already used with a different request body' });
+    expect(calls).toEqual([`found ${keyedOrderId('c-1', 'k-1')} PENDING 1000`]);
+    expect([...stored.values()].map((o) => o.items)).toEqual([body.items]);
   });
 
   it('answers 422 for a key reused with another body and 409 for a key still in progress', async () => {

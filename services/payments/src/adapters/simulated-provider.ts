@@ -9,12 +9,17 @@ export type ProviderOperation = 'authorize' | 'capture' | 'void' | 'refund';
  * - `tok_declined`: authorization declined (permanent);
  * - `tok_flaky`: every operation fails transiently twice, then works;
  * - `tok_capture_unavailable`: authorizes, but capture never works (exercises the saga's compensation);
+ * - `tok_refund_outage`: approves, but a refund fails transiently 12 times first (a provider outage of about half an
+ *   hour at the compensations' backoff: refunds must outlast it);
  * - anything else (`tok_visa`...): approved.
  */
+const REFUND_OUTAGE_ATTEMPTS = 12;
+
 export function simulatedOutcome(token: string, operation: ProviderOperation, attempt: number): 'approve' | 'decline' | 'unavailable' {
   if (token === 'tok_declined' && operation === 'authorize') return 'decline';
   if (token === 'tok_flaky' && attempt <= 2) return 'unavailable';
   if (token === 'tok_capture_unavailable' && operation === 'capture') return 'unavailable';
+  if (token === 'tok_refund_outage' && operation === 'refund' && attempt <= REFUND_OUTAGE_ATTEMPTS) return 'unavailable';
   return 'approve';
 }
 

@@ -1,9 +1,14 @@
 import { reservationsTable, type ReservationsTable } from '../../adapters/reservations-table';
 import type { StockLine } from '../../domain/events';
+import { reservationLines } from '../../domain/reservation';
 
-/** Saga step: the order is RESERVING from now on, unless it is already something else (CANCELLED first). */
+/**
+ * Saga step: the order is RESERVING from now on, unless it is already something else (CANCELLED first). Answers the
+ * lines the saga reserves, one per sku, whatever input it was started with.
+ */
 export async function beginReservation(input: { orderId: string; items: StockLine[] }, reservations: Pick<ReservationsTable, 'begin'> = reservationsTable()) {
-  return { status: await reservations.begin(input.orderId, input.items) };
+  const items = reservationLines(input.items);
+  return { status: await reservations.begin(input.orderId, items), items };
 }
 
 export const handler = (input: { orderId: string; items: StockLine[] }) => beginReservation(input);

@@ -1,6 +1,7 @@
 import { PublishError, type DomainEvent } from '@shop/events';
 import type { Settlement } from '../../domain/reservation';
 import { beginRelease } from './begin-release';
+import { beginReservation } from './begin-reservation';
 import { commitReservation } from './commit-reservation';
 import { eventFor, publish } from './publish';
 
@@ -26,6 +27,15 @@ describe('commitReservation', () => {
   it('fails on a record that contradicts the items (the saga compensates)', async () => {
     const settle = jest.fn(async () => 'FAILED' as const);
     await expect(commitReservation({ orderId: ORDER, results }, { settle })).rejects.toThrow(`reservation ${ORDER} is FAILED, cannot settle it as RESERVED`);
+  });
+});
+
+describe('beginReservation', () => {
+  it('records and answers one line per sku, whatever input the saga was started with', async () => {
+    const begin = jest.fn(async (_orderId: string, _items: unknown) => 'RESERVING' as const);
+    const items = [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }, { sku: 'A', quantity: 3 }];
+    await expect(beginReservation({ orderId: ORDER, items }, { begin })).resolves.toEqual({ status: 'RESERVING', items: [{ sku: 'A', quantity: 5 }, { sku: 'B', quantity: 1 }] });
+    expect(begin).toHaveBeenCalledWith(ORDER, [{ sku: 'A', quantity: 5 }, { sku: 'B', quantity: 1 }]);
   });
 });
 

@@ -1,8 +1,34 @@
-import type { OutgoingEmail } from '../../adapters/ses-email-sender';
-import { DEFAULT_FROM, sendEmail } from './send-email';
+import { EmailRejected, type OutgoingEmail } from '../../adapters/ses-email-sender';
+import { ClaimNotHeld, type NotificationClaim, type SentRecord } from '../../domain/claim';
+import { DEFAULT_FROM, sendEmail, type SendEmailEffects } from './send-email';
 
-const input = { recipient: 'grace@example.com', subject: 'S', text: 'T', html: 'H' };
+const ME = 'arn:aws:states:us-east-1:000000000000:execution:shop-notifications-dev-notification:notify-1-CONFIRMED';
+const input = { orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CONFIRMED' as const, claimedBy: ME, recipient: 'grace@example.com', subject: 'S', text: 'T', html: 'H' };
 const now = () => new Date('2026-11-23T12:00:01Z');
+const claimed = (claimedBy = ME): NotificationClaim => ({ orderId: input.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: input.recipient, subject: 'S', status: 'CLAIMED', claimedBy });
+
+/** The outcome's claim in memory, settled by one conditional write as the table does it. */
+function world(claim: NotificationClaim | undefined, ses?: (email: OutgoingEmail) => Promise<string>) {
+  const sent: OutgoingEmail[] = [];
+  const send = ses ?? (async () => `msg-${sent.length}`);
+  const effects: SendEmailEffects = {
+    claims: {
+      get: async () => (claim ? { ...claim } : undefined),
+      async markSent(_orderId, _outcome, claimedBy, record: SentRecord) {
+        if (claim?.status !== 'CLAIMED' || claim.claimedBy !== claimedBy) throw new Error('ConditionalCheckFailedException');
+        claim = { ...claim, status: 'SENT', providerMessageId: record.messageId, sentAt: record.sentAt };
+        return record;
+      },
+    },
+    send: async (email) => {
+      const messageId = await send(email);
+      sent.push(email);
+      return messageId;
+    },
+    now,
+  };
+  return { effects, sent, claim: () => claim };
+}
 
 describe('sendEmail step', () => {
   const saved = process.env.NOTIFICATIONS_FROM;
@@ -11,17 +37,42 @@ describe('sendEmail step', () => {
     else process.env.NOTIFICATIONS_FROM = saved;
   });
 
-  it('sends from NOTIFICATIONS_FROM, read at call time, and answers the message id and time', async () => {
+  it('sends from NOTIFICATIONS_FROM, read at call time, records SENT with the message id, and answers it', async () => {
     process.env.NOTIFICATIONS_FROM = 'shop@orders.example';
-    const sent: OutgoingEmail[] = [];
-    await expect(sendEmail(input, async (email) => (sent.push(email), 'msg-9'), now)).resolves.toEqual({ messageId: 'msg-9', sentAt: '2026-11-23T12:00:01.000Z' });
+    const { effects, sent, claim } = world(claimed());
+    await expect(sendEmail(input, effects)).resolves.toEqual({ messageId: 'msg-0', sentAt: '2026-11-23T12:00:01.000Z' });
     expect(sent).toEqual([{ from: 'shop@orders.example', to: 'grace@example.com', subject: 'S', text: 'T', html: 'H' }]);
+    expect(claim()).toMatchObject({ status: 'SENT', providerMessageId: 'msg-0', sentAt: '2026-11-23T12:00:01.000Z' });
   });
 
   it(`defaults the sender to ${DEFAULT_FROM}`, async () => {
     delete process.env.NOTIFICATIONS_FROM;
-    const sent: OutgoingEmail[] = [];
-    await sendEmail(input, async (email) => (sent.push(email), 'msg-1'), now);
+    const { effects, sent } = world(claimed());
+    await sendEmail(input, effects);
     expect(sent[0]!.from).toBe('orders@shop.example');
+  });
+
+  it('run again after its outcome was lost, answers the recorded e-mail and sends nothing', async () => {
+    const { effects, sent } = world(claimed());
+    const first = await sendEmail(input, effects);
+    await expect(sendEmail(input, { ...effects, now: () => new Date('2026-11-23T12:09:00Z') })).resolves.toEqual(first);
+    expect(sent).toHaveLength(1);
+  });
+
+  it.each([
+    ['another execution holds the claim', claimed('arn:other')],
+    ['there is no claim', undefined],
+  ])('%s: ClaimNotHeld, nothing sent', async (_, claim) => {
+    const { effects, sent } = world(claim);
+    await expect(sendEmail(input, effects)).rejects.toBeInstanceOf(ClaimNotHeld);
+    expect(sent).toEqual([]);
+  });
+
+  it('SES refusing leaves the claim CLAIMED (the saga releases it) and throws the refusal', async () => {
+    const { effects, claim } = world(claimed(), async () => {
+      throw new EmailRejected('MessageRejected: no');
+    });
+    await expect(sendEmail(input, effects)).rejects.toBeInstanceOf(EmailRejected);
+    expect(claim()!.status).toBe('CLAIMED');
   });
 });

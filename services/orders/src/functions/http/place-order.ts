@@ -5,8 +5,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { requiredEnv } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
-import { orderSagaStarterFromEnv, type StartOrderSaga } from '../../adapters/saga-starter';
-import { placedOrder, type NewOrder } from '../../domain/order';
+import { orderSagaStarterFromEnv, SagaNotStartedError, type StartOrderSaga } from '../../adapters/saga-starter';
+import { isPlacementOf, keyedOrderId, placedOrder, type NewOrder } from '../../domain/order';
 import { parsePlaceOrder } from '../../domain/place-order-request';
 import { badRequest, json } from './responses';
 
@@ -17,12 +17,18 @@ export interface Placed {
   status: 'PENDING';
 }
 
-export class SagaNotStartedError extends Error {
-  override readonly name = 'SagaNotStartedError';
+/** The order could not be placed now (its saga did not start, or may not have): 503, to retry with the same key. */
+export class PlacementUnavailableError extends Error {
+  override readonly name = 'PlacementUnavailableError';
+}
+
+/** The order of this Idempotency-Key (and customer) is stored with another request body. */
+export class KeyReusedError extends Error {
+  override readonly name = 'KeyReusedError';
 }
 
 export interface PlacementEffects {
-  orders: Pick<OrdersTable, 'create' | 'remove'>;
+  orders: Pick<OrdersTable, 'createOrFind' | 'remove'>;
   startSaga: StartOrderSaga;
   outcomeTimeoutSeconds: number;
   newOrderId: () => string;
@@ -30,20 +36,29 @@ export interface PlacementEffects {
 }
 
 /**
- * Writes the order PENDING, then starts its saga. When the saga cannot be started the order is taken back, so that
- * no PENDING order is left without a saga to settle it.
+ * Writes the order PENDING, then starts its saga. Each step converges when a placement under the same key runs again
+ * (its answer or its idempotency record was lost): the order id comes from the key, an order already stored is kept,
+ * and a repeated start of its saga is not a second run. An order no longer PENDING has had its saga, which is not
+ * started again (an execution name is free again 90 days after the execution closed). The order is taken back only
+ * when its saga surely did not start, so that no PENDING order is left without a saga nor a saga without its order;
+ * when that is unknown, the order stays for the retry to converge on.
  */
-export async function placeOrder(request: NewOrder, effects: PlacementEffects): Promise<Placed> {
-  const order = placedOrder(request, effects.newOrderId(), effects.now());
-  await effects.orders.create(order);
+export async function placeOrder(request: NewOrder, orderId: string, effects: PlacementEffects): Promise<Placed> {
+  const existing = await effects.orders.createOrFind(placedOrder(request, orderId, effects.now()));
+  if (existing && !isPlacementOf(existing, request)) throw new KeyReusedError(`order ${orderId} is stored with another request body`);
+  if (existing && existing.status !== 'PENDING') return { orderId, status: 'PENDING' };
   try {
-    await effects.startSaga({ orderId: order.orderId, outcomeTimeoutSeconds: effects.outcomeTimeoutSeconds });
+    await effects.startSaga({ orderId, outcomeTimeoutSeconds: effects.outcomeTimeoutSeconds });
   } catch (error) {
-    logger.error('the order saga could not be started: taking the order back', { orderId: order.orderId, error: error as Error });
-    await effects.orders.remove(order.orderId);
-    throw new SagaNotStartedError(`the order saga could not be started: ${(error as Error).message}`);
+    if (error instanceof SagaNotStartedError) {
+      logger.error('the order saga could not be started: taking the order back', { orderId, error });
+      await effects.orders.remove(orderId);
+    } else {
+      logger.error('whether the order saga started is unknown: the order stays for a retry to converge on', { orderId, error: error as Error });
+    }
+    throw new PlacementUnavailableError(`the order could not be placed now: ${(error as Error).message}`, { cause: error });
   }
-  return { orderId: order.orderId, status: 'PENDING' };
+  return { orderId, status: 'PENDING' };
 }
 
 /** A placement keyed by the client's Idempotency-Key. */
@@ -61,7 +76,9 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /**
  * Powertools idempotency on the Idempotency-Key header, with payload validation on the validated body: the same key
  * with another body is IdempotencyValidationError. Records live 24 hours. A placement that throws (503) leaves no
- * record, so the client may retry with the same key.
+ * record, so the client may retry with the same key. A record left INPROGRESS (its completion failed, or the function
+ * died) holds the key until the function's timeout has passed (IdempotencyAlreadyInProgressError meanwhile, so no two
+ * attempts of a key run at once); then the key runs again, and placeOrder converges on what the first attempt did.
  * https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
  */
 let persistenceStore: DynamoDBPersistenceLayer | undefined;
@@ -93,14 +110,16 @@ export async function handlePlaceOrder(
   if (!parsed.ok || keyErrors.length > 0) return badRequest([...keyErrors, ...(parsed.ok ? [] : parsed.errors)]);
 
   const effectsNow = effects();
-  const place: Place = ({ request }) => placeOrder(request, effectsNow);
+  const place: Place = ({ key, request }) => placeOrder(request, keyedOrderId(request.customerId, key), effectsNow);
   try {
-    const placed = key === undefined ? await place({ key: '', request: parsed.value }) : await idempotent(place, context)({ key, request: parsed.value });
+    const placed = key === undefined ? await placeOrder(parsed.value, effectsNow.newOrderId(), effectsNow) : await idempotent(place, context)({ key, request: parsed.value });
     return json(202, placed);
   } catch (error) {
-    if (error instanceof IdempotencyValidationError) return json(422, { message: 'this Idempotency-Key was already used with a different request body' });
+    if (error instanceof IdempotencyValidationError || error instanceof KeyReusedError) {
+      return json(422, { message: 'this Idempotency-Key was already used with a different request body' });
+    }
     if (error instanceof IdempotencyAlreadyInProgressError) return json(409, { message: 'a request with this Idempotency-Key is still being processed: retry later' });
-    if (error instanceof SagaNotStartedError) return json(503, { message: 'the order could not be placed now: retry later' });
+    if (error instanceof PlacementUnavailableError) return json(503, { message: 'the order could not be placed now: retry later' });
     throw error;
   }
 }

@@ -33,8 +33,8 @@ export interface CheckInput {
 
 const FINAL = new Set(['CONFIRMED', 'CANCELLED']);
 
-/** An order with a repeated SKU that POST /orders refused (400): an invalid request, not an order. */
-export const isRefusedRepeat = (driven: OrderDriven) => driven.scenario.repeatedSku && !driven.orderId && driven.posts.every((post) => post.status === 400);
+/** An order with a repeated SKU that POST /orders refused (400, maybe after a 5xx the client retried): an invalid request, not an order. */
+export const isRefusedRepeat = (driven: OrderDriven) => driven.scenario.repeatedSku && !driven.orderId && driven.posts.at(-1)?.status === 400;
 
 /**
  * The e-mail templates an order's outcome allows (services/notifications/src/domain/notification-request.ts): a

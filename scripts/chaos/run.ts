@@ -162,9 +162,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ],
         { driven, readers, maxTraces: options.maxTraces },
       ),
-      notes: [...target.notes(), ...(afterDrive.quiet ? [] : [`the system was not quiet within ${options.quiesceDeadlineMs} ms of the drive`])],
+      notes: [
+        ...target.notes(),
+        ...(afterDrive.quiet ? [] : [`the system was not quiet within ${options.quiesceDeadlineMs} ms of the drive (${afterDrive.running} sagas running)`]),
+        ...(afterRedrive.quiet ? [] : [`the system was not quiet within ${options.quiesceDeadlineMs} ms of the redrive (${afterRedrive.running} sagas running)`]),
+      ],
     };
   } finally {
+    // A long-lived emulator (--against) must not keep injecting faults after a run that failed half-way.
+    if (faultPlan !== 'none') await target.setFaults('none').catch(() => undefined);
     readers.destroy();
     await target.stop();
   }

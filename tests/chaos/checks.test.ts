@@ -205,6 +205,8 @@ describe('the chaos checks', () => {
     repeat.input.driven = [refusedRepeat];
     Object.assign(repeat.input.observed, { orders: [], events: [], emails: [], stock: new Map([[SKU, { sku: SKU, available: 5, reserved: 0, reservations: {} }]]) });
     expect(failing(repeat.input)).toEqual({});
+    refusedRepeat.posts.unshift({ status: 503, body: '{}' });
+    expect(failing(repeat.input)).toEqual({});
     repeat.input.observed.emails = confirmedRun().input.observed.emails;
     expect(failing(repeat.input)).toEqual({ 'invalid-rejected': 1 });
   });

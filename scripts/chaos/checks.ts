@@ -325,7 +325,8 @@ export const CHECKS: Check[] = [
       const orderOfEnvelope = new Map(events.map((event) => [event.id, String(event.detail?.data?.orderId ?? '')]));
       const dlqMessages = dlqs.flatMap((queue) => queue.messages.map((message) => ({ queue: queue.name, message })));
       const violations: Violation[] = [];
-      const inDlq = (predicate: (body: any) => boolean) => dlqMessages.some(({ message }) => predicate(tryJson(message.body) as any));
+      type DlqBody = { id?: string; requestContext?: { requestId?: string } } | undefined;
+      const inDlq = (predicate: (body: DlqBody) => boolean) => dlqMessages.some(({ message }) => predicate(tryJson(message.body) as DlqBody));
       for (const entry of activity) {
         const orderId = entry.eventId ? orderOfEnvelope.get(String(entry.eventId)) : undefined;
         const where = { subject: orderId || String(entry.functionName ?? entry.ruleArn ?? entry.type), ...(orderId && { orderId }) };

@@ -10,6 +10,7 @@ import { generateWorkload, type Workload } from './scenarios';
 import { systemNames } from './system-names';
 import { inProcessTarget, remoteTarget, type ChaosTarget } from './target';
 import { traceOrder } from './trace';
+import type { LoggedActivity } from '../dashboard/api-types';
 
 /** Every fault at a realistic rate (the emulator's fault plan syntax). */
 export const DEFAULT_FAULTS =
@@ -60,6 +61,15 @@ export interface ChaosResult {
   checks: Array<{ name: string; description: string; before: number; after: number; passed: boolean }>;
   violations: ViolationReport[];
   notes: string[];
+}
+
+/**
+ * Invocations that timed out for real (not a `lambda.after` fault): the machine could not keep up with the clients,
+ * and what follows (a retried step, a second e-mail) says more about the load than about the system.
+ */
+export function realTimeouts(activity: LoggedActivity[]): number {
+  const injected = new Set(activity.filter((a) => a.service === 'faults' && a.fault === 'lambda.after').map((a) => String(a.requestId)));
+  return activity.filter((a) => a.type === 'invocation.failed' && a.errorType === 'Sandbox.Timedout' && !injected.has(String(a.requestId))).length;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -132,6 +142,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const checksAfter = runChecks({ workload, driven, observed: after, phase: 'after redrive' });
     log('checked');
 
+    const timedOut = realTimeouts(after.activity);
     const latencies = driven.flatMap((d) => ((d as OrderDriven).finalAfterMs !== undefined ? [(d as OrderDriven).finalAfterMs!] : [])).sort((a, b) => a - b);
     const accepted = driven.filter((d) => (d as OrderDriven).orderId).length;
     return {
@@ -164,6 +175,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       ),
       notes: [
         ...target.notes(),
+        ...(timedOut > 0 ? [`${timedOut} function invocations timed out for real (not injected): the machine was overloaded, try a lower --concurrency`] : []),
         ...(afterDrive.quiet ? [] : [`the system was not quiet within ${options.quiesceDeadlineMs} ms of the drive (${afterDrive.running} sagas running)`]),
         ...(afterRedrive.quiet ? [] : [`the system was not quiet within ${options.quiesceDeadlineMs} ms of the redrive (${afterRedrive.running} sagas running)`]),
       ],

@@ -10,8 +10,8 @@ export interface OutgoingEmail {
 
 /**
  * Why a send failed, as the saga's Retry / Catch match it (the Lambda error name). When SES answers with an error it
- * has not sent the e-mail (https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-error-messages.html), so these
- * three leave the claim free to release; any other failure (no answer at all) may have sent it.
+ * has not sent the e-mail (https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-error-messages.html): these three
+ * mean nothing was sent; any other failure (no answer at all) may have sent it.
  */
 export class EmailThrottled extends Error {
   override readonly name = 'EmailThrottled';

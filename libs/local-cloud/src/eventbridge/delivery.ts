@@ -1,6 +1,6 @@
 import type { Cloud, SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
-import { holdBack } from '../faults/injector';
+import { holdBack, unlimitedAbortController } from '../faults/injector';
 import { renderTargetInput, type TargetInputConfig } from './input';
 import {
   EVENT_AGE_SECONDS_RANGE,
@@ -106,7 +106,8 @@ type ExhaustedRetryCondition = 'MaximumRetryAttempts' | 'MaximumEventAgeInSecond
  */
 export class TargetDeliveries {
   private readonly pending = new Set<Promise<void>>();
-  private readonly stopping = new AbortController();
+  // Every held-back delivery and retry wait listens on it: hundreds at once are expected, not a leak.
+  private readonly stopping = unlimitedAbortController();
 
   constructor(
     private readonly cloud: Cloud,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { FaultInjector } from './faults/injector';
 import type { FaultPlanInput } from './faults/plan';
+import type { ScheduleMode } from './scheduler/schedule-clock';
 
 /**
  * The shared context every emulated service receives. Services talk to each other only through the
@@ -16,11 +17,17 @@ export interface CloudOptions {
   timeScale?: number;
   /** The fault plan (faults/plan.ts): which of AWS's documented failures to inject. Default: none. */
   faults?: FaultPlanInput;
+  /**
+   * Whether schedule rules and EventBridge Scheduler schedules fire on their own ('automatic', scaled by timeScale) or
+   * only when fired by hand ('manual'). Default 'manual', so that in-process tests decide when a schedule runs;
+   * `npm start` and `npm run local-cloud` run them automatically.
+   */
+  schedules?: ScheduleMode;
 }
 
 /** One observable fact about what the cloud did, for tests, logs and the dashboard. */
 export interface CloudActivity {
-  service: 'events' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb' | 'faults';
+  service: 'events' | 'scheduler' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb' | 'faults';
   type: string;
   time: string;
   [key: string]: unknown;
@@ -97,6 +104,7 @@ export class Cloud {
   readonly region: string;
   readonly accountId: string;
   readonly timeScale: number;
+  readonly scheduleMode: ScheduleMode;
   /** Emits 'activity' with a CloudActivity. */
   readonly monitor = new EventEmitter();
   /** Injects the faults of the plan in force (none by default); each emulated service asks it at its fault points. */
@@ -114,6 +122,7 @@ export class Cloud {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.timeScale = options.timeScale ?? 1;
+    this.scheduleMode = options.schedules ?? 'manual';
     this.monitor.setMaxListeners(0);
     this.faults = new FaultInjector((activity) => this.record(activity), options.faults);
   }

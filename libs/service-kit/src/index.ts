@@ -1,2 +1,3 @@
 export * from './aws-clients';
 export * from './saga-starter';
+export * from './sweep';

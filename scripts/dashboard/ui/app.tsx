@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DlqPanel } from './dlqs';
+import { SchedulesPanel } from './schedules';
 import { OrdersPanel } from './orders';
 import { PlaceOrderForm } from './place-order';
 import { SagasPanel } from './sagas';
@@ -48,6 +49,7 @@ export function App() {
           <PlaceOrderForm onPlaced={(orderId) => select({ orderId })} />
           <OrdersPanel selected={selection.orderId} onSelectOrder={(orderId) => select({ orderId })} onOpenExecution={(executionArn) => select({ ...selection, executionArn })} />
           <DlqPanel />
+          <SchedulesPanel />
         </div>
         <SagasPanel selected={selection.executionArn} onSelect={(executionArn) => select({ ...selection, executionArn })} />
         <TimelinePanel />

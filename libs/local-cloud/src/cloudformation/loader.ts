@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SchemasClient } from '@aws-sdk/client-schemas';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -68,6 +69,7 @@ function clients(endpoint: string, region: string): Clients {
     sfn: new SFNClient(config),
     dynamodb: new DynamoDBClient(config),
     schemas: new SchemasClient(config),
+    scheduler: new SchedulerClient(config),
   };
 }
 
@@ -85,7 +87,7 @@ function importsOf(value: unknown, into = new Set<string>()): Set<string> {
 
 /**
  * Creates what the packaged CloudFormation of each service declares (buses, rules and targets, archives, queues and
- * their policies, tables, state machines, registries and schemas, functions with their async config and SQS event
+ * their policies, tables, state machines, registries and schemas, EventBridge Scheduler schedules, functions with their async config and SQS event
  * source mappings), resolving the intrinsics and cross-stack imports. A resource the emulator cannot provide stops
  * the load with a message naming it.
  */

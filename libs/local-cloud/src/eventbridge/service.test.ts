@@ -106,15 +106,12 @@ describe('EventBridgeService: rules', () => {
     expect(second).toEqual({ Rules: [expect.objectContaining({ Name: 'payments' })], NextToken: undefined });
   });
 
-  it('rejects an invalid pattern, a missing pattern, schedule rules, bad states and unknown buses or rules', async () => {
+  it('rejects an invalid pattern, a missing pattern, bad states and unknown buses or rules', async () => {
     const { events } = testEventBridge();
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r', EventPattern: '{"source": "not-an-array"}' }))).code).toBe(
       'InvalidEventPatternException',
     );
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r' }))).code).toBe('ValidationException');
-    const schedule = await awsErrorOf(events.dispatch('PutRule', { Name: 'r', ScheduleExpression: 'rate(5 minutes)' }));
-    expect(schedule.code).toBe('ValidationException');
-    expect(schedule.message).toMatch(/not emulated/);
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r', EventPattern: ORDER_PATTERN, State: 'ON' }))).code).toBe('ValidationException');
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r', EventPattern: ORDER_PATTERN, EventBusName: 'nope' }))).code).toBe(
       'ResourceNotFoundException',

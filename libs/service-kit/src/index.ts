@@ -1,2 +1,4 @@
 export * from './aws-clients';
+export * from './business-metrics';
 export * from './saga-starter';
+export * from './tracing';

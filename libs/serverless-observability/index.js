@@ -11,7 +11,7 @@
  * - The X-Ray permissions actively traced functions need in their own roles (src/tracing-permissions.js).
  *
  * serverless.yml:
- *   plugins: [..., '@shop/serverless-observability']   # after serverless-iam-roles-per-function
+ *   plugins: [..., '@shop/serverless-observability']
  *   custom:
  *     observability:
  *       alarmTopicArn: !ImportValue shop-event-bus-${sls:stage}-AlarmTopicArn

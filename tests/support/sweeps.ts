@@ -16,6 +16,9 @@ export interface SweepFound {
  */
 export async function fireSweep(system: System, scheduleName: string): Promise<SweepFound[]> {
   const printed: string[] = [];
+  // The tests turn metrics off (tests/setup-env.ts): these are the ones under test.
+  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => {
     printed.push(String(chunk));
@@ -27,6 +30,8 @@ export async function fireSweep(system: System, scheduleName: string): Promise<S
     await system.local.lambda.asyncSettled();
   } finally {
     process.stdout.write = write;
+    if (disabled === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = disabled;
   }
   return printed
     .flatMap((text) => text.split('\n'))

@@ -1,7 +1,7 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, type ExecutionStatus, type SFNClient } from '@aws-sdk/client-sfn';
 import { dynamoDocuments, stepFunctions } from './aws-clients';
+import { recordBusinessMetric } from './business-metrics';
 
 /**
  * What every scheduled sweep shares: it scans a table page by page, checks with Step Functions that no saga is still
@@ -70,18 +70,12 @@ export async function runSweep<T>(names: { service: string; sweep: string }, can
       errors.push(error);
     }
   }
-  publishSweepFound(names.service, names.sweep, report);
+  publishSweepFound(names.sweep, report);
   if (errors.length > 0) throw new SweepError(errors, `${names.service} ${names.sweep}: ${errors.length} repair(s) failed: ${errors.map((e) => (e as Error).message).join('; ')}`);
   return report;
 }
 
-/**
- * Publishes `SweepFound` (namespace Shop, dimensions service and sweep) as CloudWatch embedded metric format on the
- * function's output. https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/
- */
-export function publishSweepFound(service: string, sweep: string, report: SweepReport): void {
-  const metrics = new Metrics({ namespace: 'Shop', serviceName: service });
-  metrics.addDimension('sweep', sweep);
-  metrics.addMetric('SweepFound', MetricUnit.Count, report.found);
-  metrics.publishStoredMetrics();
+/** Publishes `SweepFound` (namespace Shop, dimensions service, from the function's environment, and sweep). */
+export function publishSweepFound(sweep: string, report: SweepReport): void {
+  recordBusinessMetric('SweepFound', { value: report.found, dimensions: { sweep } });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -322,11 +323,33 @@ const httpRoute: Provisioner = async (props, ctx) => {
 };
 
 /**
- * Resource types with no local behaviour: IAM is not enforced locally, logs go to the console, REST APIs (v1) are
- * not emulated (services use HTTP APIs), alarms have no metrics to watch. They still answer Ref / Fn::GetAtt.
+ * Accept-only until SNS and CloudWatch Logs are emulated: nothing is created, but each answers Ref and Fn::GetAtt as
+ * CloudFormation documents (return values of AWS::SNS::Topic, AWS::SNS::Subscription and AWS::Logs::LogGroup): a topic's
+ * Ref is its ARN, a subscription's its ARN, a log group's its name, and a log group's Arn ends with `:*`.
+ */
+const snsTopic: Provisioner = async (props, ctx) => {
+  const fifo = props.FifoTopic === true || props.FifoTopic === 'true';
+  const name = (props.TopicName as string | undefined) ?? `${physicalName(ctx, fifo ? 251 : 256)}${fifo ? '.fifo' : ''}`;
+  const topicArn = arn(ctx, 'sns', name);
+  return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
+};
+
+const snsSubscription: Provisioner = async (props) => {
+  const subscriptionArn = `${String(props.TopicArn)}:${randomUUID()}`;
+  return { ref: subscriptionArn, attributes: { Arn: subscriptionArn } };
+};
+
+const logGroup: Provisioner = async (props, ctx) => {
+  const name = (props.LogGroupName as string | undefined) ?? physicalName(ctx, 512);
+  return { ref: name, attributes: { Arn: arn(ctx, 'logs', `log-group:${name}:*`) } };
+};
+
+/**
+ * Resource types with no local behaviour: IAM is not enforced locally, REST APIs (v1) are not emulated (services use
+ * HTTP APIs), alarms have no metrics to watch. They still answer Ref / Fn::GetAtt.
  */
 const noLocalEffect: Provisioner = async (props, ctx) => {
-  const name = (props.RoleName ?? props.FunctionName ?? props.LogGroupName ?? props.Name ?? physicalName(ctx)) as string;
+  const name = (props.RoleName ?? props.FunctionName ?? props.Name ?? physicalName(ctx)) as string;
   return { ref: name, attributes: { Arn: arn(ctx, 'iam', `role/${name}`), RoleId: name, Name: name } };
 };
 
@@ -347,11 +370,14 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGatewayV2::Api': httpApi,
   'AWS::ApiGatewayV2::Integration': httpIntegration,
   'AWS::ApiGatewayV2::Route': httpRoute,
+  'AWS::SNS::Topic': snsTopic,
+  'AWS::SNS::Subscription': snsSubscription,
+  'AWS::Logs::LogGroup': logGroup,
 };
 
 export const NO_LOCAL_EFFECT = new Set([
   'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Lambda::Version',
-  'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy', 'AWS::CloudWatch::Alarm',
+  'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy', 'AWS::CloudWatch::Alarm',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
   'AWS::ApiGatewayV2::Stage',
 ]);

@@ -1,4 +1,5 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { traced } from '@shop/service-kit';
 
 export interface OutgoingEmail {
   from: string;
@@ -46,7 +47,7 @@ export function classifySendError(error: unknown): Error {
 let client: SESv2Client | undefined;
 
 /** Sends one e-mail with SES v2 Simple content; resolves to SES's message id. */
-export async function sendWithSes(email: OutgoingEmail, ses: Pick<SESv2Client, 'send'> = (client ??= new SESv2Client({ maxAttempts: 1 }))): Promise<string> {
+export async function sendWithSes(email: OutgoingEmail, ses: Pick<SESv2Client, 'send'> = (client ??= traced(new SESv2Client({ maxAttempts: 1 })))): Promise<string> {
   try {
     const { MessageId } = await ses.send(
       new SendEmailCommand({

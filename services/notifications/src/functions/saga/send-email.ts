@@ -1,3 +1,4 @@
+import { recordBusinessMetric } from '@shop/service-kit';
 import { NotificationClaims } from '../../adapters/notifications-table';
 import { sendWithSes, type OutgoingEmail } from '../../adapters/ses-email-sender';
 import { recordedSend, type SentRecord } from '../../domain/claim';
@@ -43,6 +44,7 @@ export async function sendEmail(input: SendEmailInput, effects: SendEmailEffects
   if (recorded) return recorded;
   const from = process.env.NOTIFICATIONS_FROM || DEFAULT_FROM;
   const messageId = await effects.send({ from, to: input.recipient, subject: input.subject, text: input.text, html: input.html });
+  recordBusinessMetric('EmailsSent', { dimensions: { outcome } });
   return effects.claims.markSent(orderId, outcome, claimedBy, { messageId, sentAt: effects.now().toISOString() });
 }
 

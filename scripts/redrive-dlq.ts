@@ -1,5 +1,6 @@
 /**
  * npm run redrive -- --queue <url> [--function <name>]
+ * npm run redrive -- --execution <execution ARN>
  *
  * Sends what a dead-letter queue holds back to where it failed, by the kind of DLQ each message comes from (their
  * shapes differ):
@@ -10,13 +11,17 @@
  * - a Lambda function DLQ message (attributes RequestID, ErrorCode) is the event; it names no function, so it is
  *   invoked on --function when given;
  * - an SQS redrive DLQ message (system attribute DeadLetterQueueSourceArn) goes back with StartMessageMoveTask
- *   (which only redrives the DLQs of SQS queues).
- * A message is deleted only once it is back; anything unrecognised stays in the queue and is reported.
+ *   (which only redrives the DLQs of SQS queues);
+ * - a FailedSagasQueue message is a Step Functions status-change event (source aws.states): its execution is redriven
+ *   (RedriveExecution resumes it at the state that failed). See `redriveExecution` for what is not redriven.
+ * A message is deleted only once it is back (or nothing is left to redrive: `settled`); anything unrecognised stays in
+ * the queue and is reported.
  * Locally, AWS_ENDPOINT_URL points the clients at the emulator.
  */
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -28,20 +33,71 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 
-export type RedriveVia = 'PutEvents' | 'Invoke' | 'StartMessageMoveTask';
+export type RedriveVia = 'PutEvents' | 'Invoke' | 'StartMessageMoveTask' | 'RedriveExecution';
 
 export interface RedriveReport {
   redriven: Array<{ messageId: string; via: RedriveVia; target: string }>;
   /** Messages left in the queue, with why. */
   kept: Array<{ messageId: string; reason: string }>;
+  /** Messages deleted with nothing to redrive (their execution succeeded, runs, or was redriven since), with why. */
+  settled: Array<{ messageId: string; reason: string }>;
 }
 
 export interface RedriveOptions {
   queueUrl: string;
   /** Target for Lambda function-DLQ messages, which do not name their function. */
   functionName?: string;
-  clients?: { sqs?: SQSClient; events?: EventBridgeClient; lambda?: LambdaClient };
+  clients?: { sqs?: SQSClient; events?: EventBridgeClient; lambda?: LambdaClient; sfn?: SFNClient };
   log?: (line: string) => void;
+}
+
+export const STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
+
+/** A Step Functions Execution Status Change event (https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-integration.html). */
+export interface ExecutionStatusChange {
+  source: 'aws.states';
+  'detail-type': typeof STATUS_CHANGE_DETAIL_TYPE;
+  detail: { executionArn: string; stateMachineArn: string; status: string; input?: string | null; error?: string | null; cause?: string | null; redriveCount?: number };
+}
+
+export function isExecutionStatusChange(value: unknown): value is ExecutionStatusChange {
+  const event = value as Partial<ExecutionStatusChange> | undefined;
+  return event?.source === 'aws.states' && event['detail-type'] === STATUS_CHANGE_DETAIL_TYPE && typeof event.detail?.executionArn === 'string';
+}
+
+export type ExecutionRedrive = { outcome: 'redriven'; redriveDate: Date } | { outcome: 'settled' | 'kept'; reason: string };
+
+/**
+ * Redrives one execution (RedriveExecution: it resumes at the state that failed, with that state's input), unless
+ * there is nothing to redrive: it succeeded or runs (`settled`), or it was redriven since the failure this call is
+ * about (`failedAtRedrive`, the redriveCount its status-change event carried: `settled`). It is `kept` when Step
+ * Functions says it is not redrivable, and when it ended in one of its own Fail states: a redrive runs that state
+ * again and fails the same way (the saga already handled that failure; it needs a person, not a redrive).
+ * `clientToken` makes a repeated call (the same queue message) one redrive.
+ */
+export async function redriveExecution(
+  executionArn: string,
+  options: { sfn?: SFNClient; failedAtRedrive?: number; clientToken?: string } = {},
+): Promise<ExecutionRedrive> {
+  const sfn = options.sfn ?? new SFNClient({});
+  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  if (execution.status === 'SUCCEEDED' || execution.status === 'RUNNING') return { outcome: 'settled', reason: `the execution is ${execution.status}` };
+  const redriveCount = execution.redriveCount ?? 0;
+  if (options.failedAtRedrive !== undefined && redriveCount > options.failedAtRedrive) {
+    return { outcome: 'settled', reason: `redriven since (${redriveCount} redrives); a later failure has its own message` };
+  }
+  if (execution.redriveStatus === 'NOT_REDRIVABLE') return { outcome: 'kept', reason: `not redrivable: ${execution.redriveStatusReason ?? 'no reason given'}` };
+  const failState = await failStateEnded(sfn, executionArn);
+  if (failState) return { outcome: 'kept', reason: `ended in its Fail state ${failState} (${execution.error ?? 'no error'}): a redrive would fail the same way` };
+  const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn, clientToken: options.clientToken }));
+  return { outcome: 'redriven', redriveDate: redriveDate! };
+}
+
+/** The Fail state the execution's last attempt ended in, if it did: its history's last state entered. */
+async function failStateEnded(sfn: SFNClient, executionArn: string): Promise<string | undefined> {
+  const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 20, includeExecutionData: false }));
+  const entered = events.find((event) => event.type?.endsWith('StateEntered'));
+  return entered?.type === 'FailStateEntered' ? entered.stateEnteredEventDetails?.name : undefined;
 }
 
 /** `arn:aws:events:<region>:<account>:rule/<bus>/<rule>` (custom bus) or `…:rule/<rule>` (default bus) → the bus name. */
@@ -67,6 +123,7 @@ export interface InvocationRecord {
 /** Which kind of DLQ a message comes from, told by its shape (see the top of this file); `body` is the parsed Body, if JSON. */
 export type DlqMessageKind = { body: unknown } & (
   | { kind: 'rule-target'; ruleArn: string }
+  | { kind: 'failed-execution'; event: ExecutionStatusChange }
   | { kind: 'sqs-redrive'; sourceArn: string }
   | { kind: 'lambda-on-failure'; record: InvocationRecord }
   | { kind: 'lambda-dlq' }
@@ -83,17 +140,19 @@ export function dlqMessageKind(message: DlqMessage): DlqMessageKind {
   const record = body as Partial<InvocationRecord> | undefined;
   if (record?.requestContext?.functionArn && 'requestPayload' in record) return { kind: 'lambda-on-failure', record: record as InvocationRecord, body };
   if (attributes.RequestID && attributes.ErrorCode) return { kind: 'lambda-dlq', body };
+  if (isExecutionStatusChange(body)) return { kind: 'failed-execution', event: body, body };
   return { kind: 'unknown', body };
 }
 
-type Plan = { via: RedriveVia; target: string; send?: () => Promise<void> } | { keep: string };
+type Plan = { via: RedriveVia; target: string; send?: () => Promise<void | { settled: string }> } | { keep: string };
 
 export async function redriveQueue(options: RedriveOptions): Promise<RedriveReport> {
   const sqs = options.clients?.sqs ?? new SQSClient({});
   const events = options.clients?.events ?? new EventBridgeClient({});
   const lambda = options.clients?.lambda ?? new LambdaClient({});
+  const sfn = options.clients?.sfn ?? new SFNClient({});
   const log = options.log ?? (() => undefined);
-  const report: RedriveReport = { redriven: [], kept: [] };
+  const report: RedriveReport = { redriven: [], kept: [], settled: [] };
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
   const sqsRedrive: Message[] = [];
   const kept: Message[] = [];
@@ -117,6 +176,18 @@ export async function redriveQueue(options: RedriveOptions): Promise<RedriveRepo
       }
       case 'sqs-redrive':
         return { via: 'StartMessageMoveTask', target: shape.sourceArn };
+      case 'failed-execution': {
+        const { executionArn, redriveCount = 0 } = shape.event.detail;
+        return {
+          via: 'RedriveExecution',
+          target: executionArn,
+          send: async () => {
+            const result = await redriveExecution(executionArn, { sfn, failedAtRedrive: redriveCount, clientToken: message.MessageId });
+            if (result.outcome === 'kept') throw new Error(result.reason);
+            if (result.outcome === 'settled') return { settled: result.reason };
+          },
+        };
+      }
       case 'lambda-on-failure':
         return invokePlan(shape.record.requestContext.functionArn.replace(/:\$LATEST$/, ''), JSON.stringify(shape.record.requestPayload));
       case 'lambda-dlq':
@@ -160,8 +231,13 @@ export async function redriveQueue(options: RedriveOptions): Promise<RedriveRepo
         continue;
       }
       try {
-        await step.send();
+        const sent = await step.send();
         await sqs.send(new DeleteMessageCommand({ QueueUrl: options.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        if (sent) {
+          report.settled.push({ messageId, reason: sent.settled });
+          log(`deleted ${messageId}, nothing to redrive: ${sent.settled}`);
+          continue;
+        }
         report.redriven.push({ messageId, via: step.via, target: step.target });
         log(`redrove ${messageId} via ${step.via} to ${step.target}`);
       } catch (error) {
@@ -192,7 +268,8 @@ async function moveBack(sqs: SQSClient, dlqArn: string): Promise<void> {
   }
 }
 
-function tryJson(text: string): unknown {
+/** The JSON value of `text`, or undefined when it is not JSON. */
+export function tryJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -201,16 +278,23 @@ function tryJson(text: string): unknown {
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { queue: { type: 'string' }, function: { type: 'string' } } });
-  if (!values.queue) {
+  const { values } = parseArgs({ options: { queue: { type: 'string' }, function: { type: 'string' }, execution: { type: 'string' } } });
+  if (!values.queue === !values.execution) {
     console.error('usage: npm run redrive -- --queue <queue url> [--function <name for Lambda function-DLQ messages>]');
+    console.error('       npm run redrive -- --execution <execution ARN>');
     process.exit(2);
   }
-  redriveQueue({ queueUrl: values.queue, functionName: values.function, log: console.log }).then(
-    (report) => {
-      console.log(`redriven ${report.redriven.length}, kept ${report.kept.length}`);
-      process.exit(report.kept.length > 0 ? 1 : 0);
-    },
+  const done = values.execution
+    ? redriveExecution(values.execution).then((result) => {
+        console.log(result.outcome === 'redriven' ? `redriven at ${result.redriveDate.toISOString()}: ${values.execution}` : `${result.outcome}: ${result.reason}`);
+        return result.outcome === 'kept' ? 1 : 0;
+      })
+    : redriveQueue({ queueUrl: values.queue!, functionName: values.function, log: console.log }).then((report) => {
+        console.log(`redriven ${report.redriven.length}, kept ${report.kept.length}, settled ${report.settled.length}`);
+        return report.kept.length > 0 ? 1 : 0;
+      });
+  done.then(
+    (code) => process.exit(code),
     (error: unknown) => {
       console.error(`redrive failed: ${(error as Error).message}`);
       process.exit(1);

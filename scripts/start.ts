@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     port: cloudPort,
     dynamodbPath: values['dynamodb-path'],
     timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined,
+    // Schedules run on their own, as on AWS (scaled by TIME_SCALE); the dashboard also fires them by hand.
+    schedules: 'automatic',
     invoker: new HttpInvoker({ baseUrlFor: (fn) => byServicePath.get(fn.servicePath) ?? `no serverless offline runs ${fn.servicePath}` }),
   });
   const stacks = await loadSystem(packaged, {

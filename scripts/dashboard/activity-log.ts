@@ -3,6 +3,7 @@ import type { LoggedActivity } from './api-types';
 
 const TIMELINE_TYPES: Record<CloudActivity['service'], (type: string) => boolean> = {
   events: () => true,
+  scheduler: () => true,
   lambda: (type) => type.startsWith('async.') || type.startsWith('destination.') || type === 'invocation.failed',
   sqs: (type) => type === 'message.dead-lettered' || type === 'message.moved',
   states: (type) => type.startsWith('execution.'),

@@ -68,7 +68,9 @@ export type DlqRole =
   | { kind: 'sqs-redrive'; source: string; maxReceiveCount: number }
   | { kind: 'rule-target'; rule: string; bus: string; target: string }
   | { kind: 'lambda-on-failure'; functionName: string }
-  | { kind: 'lambda-dlq'; functionName: string };
+  | { kind: 'lambda-dlq'; functionName: string }
+  /** The target of a rule on Step Functions status changes: failed executions, redriven with RedriveExecution. */
+  | { kind: 'failed-execution'; rule: string };
 
 export interface DeadLetterQueue {
   name: string;
@@ -96,6 +98,7 @@ export interface DlqView extends DeadLetterQueue {
 export interface RedriveReportView {
   redriven: Array<{ messageId: string; via: string; target: string }>;
   kept: Array<{ messageId: string; reason: string }>;
+  settled: Array<{ messageId: string; reason: string }>;
 }
 
 /** The shop API's answer, passed through by the form's proxy routes. */

@@ -63,6 +63,22 @@ describe('why a message is in a DLQ', () => {
     });
     expect(dlqReason(message({ Body: '{"hello":1}' }))).toEqual({ kind: 'unknown', reason: 'not a message of a known DLQ kind', event: undefined });
   });
+
+  it('reads a FailedSagasQueue message: the status-change event of the execution, its error and cause, its order', () => {
+    const executionArn = 'arn:aws:states:us-east-1:000000000000:execution:shop-orders-dev-order:o-1';
+    const statusChange = {
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: { executionArn, stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-orders-dev-order', status: 'FAILED', input: '{"orderId":"o-1"}', error: 'Lambda.ServiceException', cause: 'down', redriveCount: 1 },
+    };
+    expect(dlqReason(message({ Body: JSON.stringify(statusChange) }))).toEqual({
+      kind: 'failed-execution',
+      reason: 'FAILED: Lambda.ServiceException: down',
+      failed: executionArn,
+      attempts: '1 redrive before',
+      event: { source: 'aws.states', detailType: 'Step Functions Execution Status Change', orderId: 'o-1' },
+    });
+  });
 });
 
 describe('finding the DLQs', () => {
@@ -77,7 +93,10 @@ describe('finding the DLQs', () => {
       await queue('rule-dlq');
       await queue('fn-dlq');
       await queue('plain');
+      await queue('failed-sagas');
       await local.events.dispatch('PutRule', { Name: 'r', EventPattern: JSON.stringify({ source: ['x'] }) });
+      await local.events.dispatch('PutRule', { Name: 'failed', EventPattern: JSON.stringify({ source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'] }) });
+      await local.events.dispatch('PutTargets', { Rule: 'failed', Targets: [{ Id: 'q', Arn: arn('failed-sagas') }] });
       await local.events.dispatch('PutTargets', { Rule: 'r', Targets: [{ Id: 't', Arn: arn('plain'), DeadLetterConfig: { Arn: arn('rule-dlq') } }] });
       local.lambda.registerFunction({ functionName: 'fn', handler: 'h.handler', servicePath: __dirname, onFailureDestinationArn: arn('fn-dlq'), deadLetterTargetArn: arn('fn-dlq') });
       await local.sqs.sendMessage(arn('rule-dlq'), JSON.stringify(event), { RULE_ARN: { DataType: 'String', StringValue: 'arn:aws:events:us-east-1:000000000000:rule/r' }, ERROR_CODE: { DataType: 'String', StringValue: 'X' } });
@@ -85,13 +104,14 @@ describe('finding the DLQs', () => {
       const queues = await deadLetterQueues(local);
 
       expect(queues.map((q) => [q.name, q.roles])).toEqual([
+        ['failed-sagas', [{ kind: 'failed-execution', rule: 'failed' }]],
         ['fn-dlq', [{ kind: 'lambda-on-failure', functionName: 'fn' }, { kind: 'lambda-dlq', functionName: 'fn' }]],
         ['redrive-dlq', [{ kind: 'sqs-redrive', source: 'work', maxReceiveCount: 3 }]],
         ['rule-dlq', [{ kind: 'rule-target', rule: 'r', bus: 'default', target: arn('plain') }]],
       ]);
-      expect(queues[2]!.messages).toEqual([expect.objectContaining({ why: expect.objectContaining({ kind: 'rule-target', reason: 'X: ' }) })]);
+      expect(queues[3]!.messages).toEqual([expect.objectContaining({ why: expect.objectContaining({ kind: 'rule-target', reason: 'X: ' }) })]);
       expect(local.sqs.peekMessages(arn('rule-dlq'))).toHaveLength(1);
-      await expect(redrive(local, queues[0]!.url.replace('fn-dlq', 'plain'))).rejects.toThrow('is not a dead-letter queue');
+      await expect(redrive(local, queues[1]!.url.replace('fn-dlq', 'plain'))).rejects.toThrow('is not a dead-letter queue');
     } finally {
       await local.stop();
     }

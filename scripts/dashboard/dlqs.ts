@@ -1,13 +1,15 @@
 /**
  * The dead-letter queues of the running system and what they hold. A queue is a DLQ because something names it as
- * one: another queue's RedrivePolicy, a rule target's DeadLetterConfig, a function's on-failure destination or DLQ.
+ * one: another queue's RedrivePolicy, a rule target's DeadLetterConfig, a function's on-failure destination or DLQ,
+ * or a rule that sends it Step Functions status changes (a FailedSagasQueue: failed executions).
  * They are found from the live configuration (what the loaded templates created, and anything added since).
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalCloud } from '../../libs/local-cloud/src';
-import { dlqMessageKind, redriveQueue, type DlqMessage, type RedriveReport } from '../redrive-dlq';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { dlqMessageKind, redriveQueue, STATUS_CHANGE_DETAIL_TYPE, tryJson, type DlqMessage, type RedriveReport } from '../redrive-dlq';
 import { eventKeys } from './activity-log';
 import type { DeadLetterQueue, DlqReason, DlqRole, DlqView } from './api-types';
 import { badRequest } from './http';
@@ -26,7 +28,8 @@ function eventOf(value: unknown): DlqReason['event'] {
  * - EventBridge rule DLQ: the event, with ERROR_CODE / ERROR_MESSAGE / RULE_ARN / TARGET_ARN / RETRY_ATTEMPTS attributes;
  * - Lambda on-failure destination: an invocation record, requestContext.condition and responsePayload's error;
  * - Lambda function DLQ: the event, with ErrorCode / ErrorMessage attributes;
- * - SQS redrive DLQ: the original message, with the DeadLetterQueueSourceArn system attribute.
+ * - SQS redrive DLQ: the original message, with the DeadLetterQueueSourceArn system attribute;
+ * - FailedSagasQueue: the Step Functions status-change event, its status, error and cause.
  */
 export function dlqReason(message: DlqMessage): DlqReason {
   const shape = dlqMessageKind(message);
@@ -57,6 +60,18 @@ export function dlqReason(message: DlqMessage): DlqReason {
       return { kind: 'lambda-dlq', reason: `${attribute(message, 'ErrorCode')}: ${attribute(message, 'ErrorMessage') ?? ''}`, event };
     case 'sqs-redrive':
       return { kind: 'sqs-redrive', reason: `received too many times (maxReceiveCount) from ${shape.sourceArn}`, failed: shape.sourceArn, event };
+    case 'failed-execution': {
+      const { status, error, cause, executionArn, input, redriveCount = 0 } = shape.event.detail;
+      // Every saga's input names its order.
+      const orderId = (tryJson(input ?? '') as { orderId?: unknown } | undefined)?.orderId;
+      return {
+        kind: 'failed-execution',
+        reason: [status, error, cause].filter(Boolean).join(': '),
+        failed: executionArn,
+        ...(redriveCount > 0 && { attempts: `${redriveCount} redrive${redriveCount === 1 ? '' : 's'} before` }),
+        event: { source: shape.event.source, detailType: STATUS_CHANGE_DETAIL_TYPE, ...(typeof orderId === 'string' && { orderId }) },
+      };
+    }
     case 'unknown':
       return { kind: 'unknown', reason: 'not a message of a known DLQ kind', event };
   }
@@ -80,12 +95,15 @@ export async function findDeadLetterQueues(local: LocalCloud): Promise<DeadLette
 
   const { EventBuses = [] } = (await local.events.dispatch('ListEventBuses', {})) as { EventBuses?: Array<{ Name: string }> };
   for (const bus of EventBuses) {
-    const { Rules = [] } = (await local.events.dispatch('ListRules', { EventBusName: bus.Name })) as { Rules?: Array<{ Name: string }> };
+    const { Rules = [] } = (await local.events.dispatch('ListRules', { EventBusName: bus.Name })) as { Rules?: Array<{ Name: string; EventPattern?: string }> };
     for (const rule of Rules) {
       const { Targets = [] } = (await local.events.dispatch('ListTargetsByRule', { Rule: rule.Name, EventBusName: bus.Name })) as {
         Targets?: Array<{ Id: string; Arn: string; DeadLetterConfig?: { Arn?: string } }>;
       };
-      for (const target of Targets) add(target.DeadLetterConfig?.Arn, { kind: 'rule-target', rule: rule.Name, bus: bus.Name, target: target.Arn });
+      for (const target of Targets) {
+        add(target.DeadLetterConfig?.Arn, { kind: 'rule-target', rule: rule.Name, bus: bus.Name, target: target.Arn });
+        if (onStatusChanges(rule.EventPattern)) add(target.Arn, { kind: 'failed-execution', rule: rule.Name });
+      }
     }
   }
 
@@ -102,6 +120,12 @@ export async function findDeadLetterQueues(local: LocalCloud): Promise<DeadLette
     if (found) queues.push({ name, arn, url: found.QueueUrl, roles: queueRoles });
   }
   return queues.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A rule on Step Functions status changes (its pattern names their source and detail-type). */
+function onStatusChanges(pattern: string | undefined): boolean {
+  const parsed = tryJson(pattern ?? '') as { source?: unknown; 'detail-type'?: unknown } | undefined;
+  return Array.isArray(parsed?.source) && parsed.source.includes('aws.states') && Array.isArray(parsed['detail-type']) && parsed['detail-type'].includes(STATUS_CHANGE_DETAIL_TYPE);
 }
 
 /** Every DLQ with its messages and why each is there, peeked: nothing is received or consumed. */
@@ -126,7 +150,7 @@ export async function redrive(local: LocalCloud, queueUrl: string): Promise<Redr
   if (!queue) throw badRequest(`${queueUrl} is not a dead-letter queue of this system`);
   const owners = queue.roles.flatMap((role) => (role.kind === 'lambda-dlq' ? [role.functionName] : []));
   const config = { endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const clients = { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config) };
+  const clients = { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config), sfn: new SFNClient(config) };
   try {
     return await redriveQueue({ queueUrl, clients, ...(owners.length === 1 && { functionName: owners[0] }) });
   } finally {

@@ -1,5 +1,5 @@
 import { CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS } from '@shop/events';
-import { contracts, packagedResources, type CfnResource } from './services';
+import { contracts, onAwsServiceEvents, packagedResources, type CfnResource } from './services';
 
 /**
  * Every consumer keeps its idempotency records (CONSUMER_IDEMPOTENCY_EXPIRY_SECONDS) at least as long as the longest
@@ -51,7 +51,8 @@ const archiveRetention = Math.max(
 function redeliveries(service: string): Map<string, Redelivery[]> {
   const resources = packagedResources(service);
   const byFunction = new Map<string, Redelivery[]>();
-  for (const [ruleId, rule] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule')) {
+  // Rules on AWS services' own events feed operators' queues (FailedSagasQueue), not idempotent consumers.
+  for (const [ruleId, rule] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && !onAwsServiceEvents(r))) {
     for (const target of (rule.Properties.Targets ?? []) as Array<Record<string, any>>) {
       const functionId = getAttArn(target.Arn);
       if (functionId === undefined || resources[functionId]?.Type !== 'AWS::Lambda::Function') {

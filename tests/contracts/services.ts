@@ -32,3 +32,9 @@ export const resourcesOfType = (service: string, type: string) =>
   Object.entries(packagedResources(service)).filter(([, r]) => r.Type === type);
 
 export const repoPath = (...parts: string[]) => path.resolve(__dirname, '..', '..', ...parts);
+
+/** A rule on AWS services' own events (Step Functions status changes, on the default bus): no event subscription. */
+export const onAwsServiceEvents = (rule: CfnResource): boolean => {
+  const sources: unknown[] = (rule.Properties.EventPattern as { source?: unknown[] } | undefined)?.source ?? [];
+  return sources.length > 0 && sources.every((source) => typeof source === 'string' && source.startsWith('aws.'));
+};

@@ -1,13 +1,13 @@
 import { detailTypes, type DetailType } from '@shop/events';
 import { compilePattern } from '../../libs/local-cloud/src/eventbridge/pattern';
 import { asEventBridgeEvent, samples } from './samples';
-import { contracts, resourcesOfType } from './services';
+import { contracts, onAwsServiceEvents, resourcesOfType } from './services';
 
 /** Every detail-type's examples and generated samples, as EventBridge delivers them to rules. */
 const events = detailTypes.flatMap((detailType) => samples(detailType, 20).map((detail) => ({ detailType, event: asEventBridgeEvent(detailType, detail) })));
 
 describe.each(contracts.map((c) => [c.service, c] as const))('subscriptions of %s', (service, contract) => {
-  const rules = resourcesOfType(service, 'AWS::Events::Rule').map(([id, rule]) => ({
+  const rules = resourcesOfType(service, 'AWS::Events::Rule').filter(([, rule]) => !onAwsServiceEvents(rule)).map(([id, rule]) => ({
     id,
     rule,
     matches: compilePattern(rule.Properties.EventPattern),

@@ -8,6 +8,7 @@ import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/lo
 import { startLocalCloud, type FaultPlanInput, type LocalCloud } from '../../libs/local-cloud/src';
 import type { CloudActivity } from '../../libs/local-cloud/src/cloud';
 import { SERVICES_DIR } from '../../scripts/package-services';
+import { redriveExecution } from '../../scripts/redrive-dlq';
 import { orderCancelledEvent, orderConfirmedEvent } from '../../services/orders/src/domain/events';
 import type { CancelReason, Order } from '../../services/orders/src/domain/order';
 import { paymentFailedEvent } from '../../services/payments/src/domain/events';
@@ -126,6 +127,18 @@ const outcomeExecution = (order: Order, outcome: Outcome) => finished(executionA
 async function statesEntered(arn: string): Promise<string[]> {
   const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
   return history.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name!);
+}
+
+/** How many times SendEmail's task was scheduled (its first attempt and each retry, a redrive's included). */
+async function sendAttempts(arn: string): Promise<number> {
+  const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }));
+  let state = '';
+  let attempts = 0;
+  for (const event of history.events ?? []) {
+    if (event.type?.endsWith('StateEntered')) state = event.stateEnteredEventDetails!.name!;
+    if (event.type === 'TaskScheduled' && state === 'SendEmail') attempts++;
+  }
+  return attempts;
 }
 
 /** The errors of the task attempts that failed (retried or caught), in order. */
@@ -277,7 +290,7 @@ describe('notifications on the local stack', () => {
       sendEmail().environment.NOTIFICATIONS_FROM = from!;
     });
 
-    it('fails the execution with the reason, releases the claim, publishes nothing; a later event for the outcome sends the one e-mail', async () => {
+    it('fails the execution AT SendEmail after its retries, keeping the claim; another event for the outcome sends nothing; once SES is fixed, a redrive sends the one e-mail', async () => {
       const order = newOrder();
       await deliver(paymentFailed(order));
 
@@ -286,15 +299,27 @@ describe('notifications on the local stack', () => {
       expect(execution.error).toBe('EmailRejected');
       expect(execution.cause).toContain('BadRequestException');
       expect(execution.cause).toContain('FromEmailAddress');
-      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'ReleaseClaim', 'SendFailed']);
-      expect(await notificationItem(order, 'CANCELLED')).toBeUndefined();
+      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail']);
+      expect(await sendAttempts(execution.executionArn!)).toBe(4); // the first and 3 spaced retries
+      expect(await notificationItem(order, 'CANCELLED')).toMatchObject({ status: { S: 'CLAIMED' }, claimedBy: { S: execution.executionArn } });
       expect(local.ses.listSentEmails({ to: order.customerEmail })).toEqual([]);
       expect(await notificationSentEvents(order.orderId)).toEqual([]);
-      expect((await getNotifications({ orderId: order.orderId })).body).toEqual([]);
 
-      // SES fixed; the order's own cancellation arrives: the outcome is still untold, so it is told now, once.
-      sendEmail().environment.NOTIFICATIONS_FROM = from!;
+      // The order's own cancellation arrives while SES still refuses: the claim is held, so nothing is sent twice later.
       await deliver(cancelled(order, 'PAYMENT_FAILED'));
+      expect(local.ses.listSentEmails({ to: order.customerEmail })).toEqual([]);
+
+      // SES fixed: the failed execution is redriven (what npm run redrive does from FailedSagasQueue) and resumes at SendEmail.
+      sendEmail().environment.NOTIFICATIONS_FROM = from!;
+      expect(await redriveExecution(execution.executionArn!, { sfn })).toMatchObject({ outcome: 'redriven' });
+      await local.events.drain();
+      let redriven = await outcomeExecution(order, 'CANCELLED');
+      for (let wait = 0; redriven.status === 'RUNNING' && wait < 200; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        redriven = await outcomeExecution(order, 'CANCELLED');
+      }
+      expect(redriven.status).toBe('SUCCEEDED');
+      await local.events.drain();
       expect(local.ses.listSentEmails({ to: order.customerEmail }).map((e) => e.subject)).toEqual([expect.stringContaining('did not go through')]);
       expect(await notificationItem(order, 'CANCELLED')).toMatchObject({ status: { S: 'SENT' } });
       expect(await notificationSentEvents(order.orderId)).toHaveLength(1);
@@ -320,17 +345,42 @@ describe('notifications on the local stack', () => {
       expect(sent.every((e) => e.detail.data.providerMessageId === emails[0]!.messageId)).toBe(true);
     }
 
-    it('SendEmail ran, but Lambda lost its outcome on every attempt (lambda.after): the claim\'s SENT record tells the saga, which publishes', async () => {
+    it('SendEmail ran, but Lambda lost its outcome (lambda.after): the retry answers the SENT record, sends nothing, and the saga publishes', async () => {
       useFaults({ 'lambda.after': { rate: 1, scope: FUNCTION('sendEmail') } });
+      const off = (activity: CloudActivity) => {
+        if (activity.type !== 'fault.injected') return;
+        local.faults.set(undefined);
+        local.cloud.monitor.off('activity', off);
+      };
+      local.cloud.monitor.on('activity', off);
       const order = newOrder();
       await deliver(confirmed(order));
 
       const execution = await outcomeExecution(order, 'CONFIRMED');
       expect(execution.status).toBe('SUCCEEDED');
-      // The first attempt sent and recorded; each retry found the record and sent nothing.
-      expect(variantsOf('lambda.after')).toHaveLength(6);
-      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'ReadRecord', 'Recorded', 'SentRecorded', 'Publish', 'Notified']);
+      expect(variantsOf('lambda.after')).toHaveLength(1);
+      expect(await sendAttempts(execution.executionArn!)).toBe(2);
+      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail', 'Publish', 'Notified']);
+      await expectToldOnce(order, 'CONFIRMED');
+    });
+
+    it('every attempt of SendEmail lost its outcome: the execution fails at SendEmail, SENT recorded; a redrive publishes without a second e-mail', async () => {
+      useFaults({ 'lambda.after': { rate: 1, scope: FUNCTION('sendEmail') } });
+      const order = newOrder();
+      await deliver(confirmed(order));
+
+      const execution = await outcomeExecution(order, 'CONFIRMED');
+      expect(execution.status).toBe('FAILED');
+      expect(await statesEntered(execution.executionArn!)).toEqual(['Render', 'Claim', 'SendEmail']);
       useFaults(undefined);
+      expect(await redriveExecution(execution.executionArn!, { sfn })).toMatchObject({ outcome: 'redriven' });
+      let redriven = await outcomeExecution(order, 'CONFIRMED');
+      for (let wait = 0; redriven.status === 'RUNNING' && wait < 200; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        redriven = await outcomeExecution(order, 'CONFIRMED');
+      }
+      expect(redriven.status).toBe('SUCCEEDED');
+      await local.events.drain();
       await expectToldOnce(order, 'CONFIRMED');
     });
 

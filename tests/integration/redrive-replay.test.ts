@@ -1,26 +1,30 @@
 import path from 'node:path';
 import { CreateArchiveCommand, EventBridgeClient, CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
-import { busOfRule, redriveQueue } from '../../scripts/redrive-dlq';
+import { busOfRule, redriveExecution, redriveQueue } from '../../scripts/redrive-dlq';
 import { replayArchive } from '../../scripts/replay-archive';
 
 const config = () => ({ endpoint: local.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const LAMBDA_FIXTURES = path.resolve(__dirname, '../../libs/local-cloud/src/lambda');
 let local: LocalCloud;
 let sqs: SQSClient;
 let events: EventBridgeClient;
 let lambda: LambdaClient;
-const clients = () => ({ sqs, events, lambda });
+let sfn: SFNClient;
+const clients = () => ({ sqs, events, lambda, sfn });
 
 beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   sqs = new SQSClient(config());
   events = new EventBridgeClient(config());
   lambda = new LambdaClient(config());
+  sfn = new SFNClient(config());
 });
 afterAll(async () => {
-  for (const c of [sqs, events, lambda]) c.destroy();
+  for (const c of [sqs, events, lambda, sfn]) c.destroy();
   await local.stop();
 });
 
@@ -62,7 +66,7 @@ describe('npm run redrive', () => {
     const report = await redriveQueue({ queueUrl: dlq.url, clients: clients() });
     await local.events.drain();
 
-    expect(report).toEqual({ redriven: [{ messageId: expect.any(String), via: 'PutEvents', target: 'redrive-bus' }], kept: [] });
+    expect(report).toEqual({ redriven: [{ messageId: expect.any(String), via: 'PutEvents', target: 'redrive-bus' }], kept: [], settled: [] });
     const delivered = await drainQueue(late.url);
     expect(delivered.map((b) => JSON.parse(b))).toEqual([expect.objectContaining({ source: 'test.redrive', 'detail-type': 'Poke', detail: { n: 7 } })]);
     expect(await drainQueue(dlq.url)).toEqual([]);
@@ -74,7 +78,7 @@ describe('npm run redrive', () => {
     local.lambda.registerFunction({
       functionName: 'flaky-consumer',
       handler: 'fixtures/handlers.failOnce',
-      servicePath: path.resolve(__dirname, '../../libs/local-cloud/src/lambda'),
+      servicePath: LAMBDA_FIXTURES,
       maximumRetryAttempts: 0,
       onFailureDestinationArn: dlq.arn,
       onSuccessDestinationArn: succeeded.arn,
@@ -107,8 +111,88 @@ describe('npm run redrive', () => {
     const dlq = await queue('mystery-dlq');
     await sqs.send(new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: 'no idea where this came from' }));
     const report = await redriveQueue({ queueUrl: dlq.url, clients: clients() });
-    expect(report).toEqual({ redriven: [], kept: [{ messageId: expect.any(String), reason: expect.stringContaining('not a message of a known DLQ kind') }] });
+    expect(report).toEqual({ redriven: [], kept: [{ messageId: expect.any(String), reason: expect.stringContaining('not a message of a known DLQ kind') }], settled: [] });
     expect(await drainQueue(dlq.url)).toEqual(['no idea where this came from']);
+  });
+});
+
+describe('npm run redrive: failed executions (FailedSagasQueue)', () => {
+  /** A Standard machine: `Flaky` calls a function that is not registered until the test fixes it, then `Outcome` ends as `outcome` says. */
+  async function machine(name: string, functionName: string) {
+    const definition = {
+      StartAt: 'Flaky',
+      States: {
+        Flaky: { Type: 'Task', Resource: local.cloud.arn('lambda', `function:${functionName}`), ResultPath: null, Next: 'Outcome' },
+        Outcome: { Type: 'Choice', Choices: [{ Variable: '$.outcome', StringEquals: 'declined', Next: 'Declined' }], Default: 'Done' },
+        Declined: { Type: 'Fail', Error: 'Declined', Cause: 'a business outcome' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/r' }));
+    return stateMachineArn!;
+  }
+
+  it('redrives the executions its status-change events name, once the cause is fixed, and keeps what a redrive cannot fix', async () => {
+    const failed = await queue('failed-sagas');
+    const functionName = 'redrive-flaky-step';
+    const stateMachineArn = await machine('redrive-saga', functionName);
+    await events.send(
+      new PutRuleCommand({
+        Name: 'failed-sagas',
+        EventPattern: JSON.stringify({ source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { stateMachineArn: [stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] } }),
+      }),
+    );
+    await events.send(new PutTargetsCommand({ Rule: 'failed-sagas', Targets: [{ Id: 'queue', Arn: failed.arn }] }));
+    const start = async (name: string, outcome: string) => (await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ outcome }) }))).executionArn!;
+    const status = async (executionArn: string) => (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+    const closed = async (executionArn: string) => {
+      while ((await status(executionArn)) === 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 10));
+      return status(executionArn);
+    };
+
+    // The step's function does not exist yet: both fail at Flaky (Lambda.ResourceNotFoundException).
+    const toConfirm = await start('to-confirm', 'ok');
+    const toDecline = await start('to-decline', 'declined');
+    expect([await closed(toConfirm), await closed(toDecline)]).toEqual(['FAILED', 'FAILED']);
+    await local.events.drain();
+
+    // The cause is fixed: the function is there.
+    local.lambda.registerFunction({ functionName, handler: 'fixtures/handlers.echo', servicePath: LAMBDA_FIXTURES });
+    const report = await redriveQueue({ queueUrl: failed.url, clients: clients() });
+    expect(report.redriven.map((r) => [r.via, r.target]).sort()).toEqual([
+      ['RedriveExecution', toConfirm],
+      ['RedriveExecution', toDecline],
+    ]);
+    expect(await closed(toConfirm)).toBe('SUCCEEDED');
+    // Redriven past Flaky, this one ends in its Fail state: FAILED again, and its new event is in the queue.
+    expect(await closed(toDecline)).toBe('FAILED');
+    await local.events.drain();
+
+    const again = await redriveQueue({ queueUrl: failed.url, clients: clients() });
+    expect(again).toEqual({ redriven: [], kept: [{ messageId: expect.any(String), reason: 'ended in its Fail state Declined (Declined): a redrive would fail the same way' }], settled: [] });
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: toDecline }))).redriveCount).toBe(1);
+
+    // By hand, by ARN: nothing to redrive for a succeeded one.
+    expect(await redriveExecution(toConfirm, { sfn })).toEqual({ outcome: 'settled', reason: 'the execution is SUCCEEDED' });
+    expect(await drainQueue(failed.url)).toHaveLength(1);
+  });
+
+  it('deletes a message whose execution was redriven since, or succeeded meanwhile', async () => {
+    const failed = await queue('failed-sagas-stale');
+    const functionName = 'redrive-stale-step';
+    const stateMachineArn = await machine('redrive-stale', functionName);
+    const executionArn = (await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'stale', input: '{"outcome":"ok"}' }))).executionArn!;
+    let described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    while (described.status === 'RUNNING') described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const event = { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn, stateMachineArn, status: 'FAILED', redriveCount: 0 } };
+    await sqs.send(new SendMessageCommand({ QueueUrl: failed.url, MessageBody: JSON.stringify(event) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: failed.url, MessageBody: JSON.stringify(event) }));
+    local.lambda.registerFunction({ functionName, handler: 'fixtures/handlers.echo', servicePath: LAMBDA_FIXTURES });
+    // Two messages of one failure: one redrive (the second sees it RUNNING or SUCCEEDED, or redriven since).
+    const report = await redriveQueue({ queueUrl: failed.url, clients: clients() });
+    expect(report.redriven).toHaveLength(1);
+    expect(report.settled).toEqual([{ messageId: expect.any(String), reason: expect.stringMatching(/the execution is (RUNNING|SUCCEEDED)|redriven since/) }]);
+    expect(await drainQueue(failed.url)).toEqual([]);
   });
 });
 

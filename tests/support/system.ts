@@ -1,25 +1,21 @@
 import path from 'node:path';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PutRuleCommand, PutTargetsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { loadSystem, readPackagedService, startLocalCloud, type FaultPlanInput, type LoadedStack, type LocalCloud } from '../../libs/local-cloud/src';
 import { listServices, packageServices, SERVICES_DIR } from '../../scripts/package-services';
+import { createBusTap, type AwsClientConfig, type BusEvent } from './bus-tap';
 
-/** An event as it crossed the bus (captured by a test rule on `shop.*` into a queue). */
-export interface BusEvent {
-  id: string;
-  source: string;
-  'detail-type': string;
-  time: string;
-  detail: { metadata: { id: string; correlationId: string }; data: Record<string, any> };
-}
+export type { BusEvent } from './bus-tap';
 
 export interface System {
   local: LocalCloud;
   stacks: LoadedStack[];
-  /** A request to the services' HTTP APIs, as a client would send it. */
+  /** SDK client settings for the emulator's endpoint. */
+  aws: AwsClientConfig;
+  /** A request to the services' HTTP APIs, as a client would send it; a body that is not JSON comes back as text. */
   http(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Every event that crossed the bus so far, in arrival order. */
   busEvents(): Promise<BusEvent[]>;
+  /** Waits until no delivery, retry or asynchronous invocation is under way (work they start is waited for too). */
+  settle(): Promise<void>;
   /** Polls `check` (letting deliveries, retries and async invokes settle in between) until it returns something truthy. */
   waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
@@ -38,15 +34,9 @@ export async function startSystem(options: { timeScale?: number; services?: stri
     services.map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
     { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, httpApis: local.http },
   );
-  const config = { endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-  const sqs = new SQSClient(config);
-  const events = new EventBridgeClient(config);
+  const aws = { endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const bus = String(stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName ?? 'shop-dev');
-  const { QueueUrl: tapUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'system-test-bus-tap' }));
-  const tapArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: tapUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  await events.send(new PutRuleCommand({ Name: 'system-test-bus-tap', EventBusName: bus, EventPattern: JSON.stringify({ source: [{ prefix: 'shop.' }] }) }));
-  await events.send(new PutTargetsCommand({ Rule: 'system-test-bus-tap', EventBusName: bus, Targets: [{ Id: 'tap', Arn: tapArn }] }));
-  const seen: BusEvent[] = [];
+  const tap = await createBusTap(aws, bus, 'system-test-bus-tap');
   // Faults strike once the system is loaded and the test tap is in place.
   local.faults.set(options.faults);
 
@@ -58,6 +48,7 @@ export async function startSystem(options: { timeScale?: number; services?: stri
   return {
     local,
     stacks,
+    aws,
     async http(method, url, body, headers = {}) {
       const answer = await local.http.handle({
         method,
@@ -65,17 +56,10 @@ export async function startSystem(options: { timeScale?: number; services?: stri
         headers: { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
-      const text = String(answer.body);
-      return { status: answer.status, body: text ? JSON.parse(text) : undefined };
+      return { status: answer.status, body: jsonOrText(String(answer.body)) };
     },
-    async busEvents() {
-      for (;;) {
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-        if (Messages.length === 0) return [...seen];
-        seen.push(...Messages.map((m) => JSON.parse(m.Body!) as BusEvent));
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: tapUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-      }
-    },
+    busEvents: () => tap.events(),
+    settle,
     async waitFor(check, what, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -87,11 +71,19 @@ export async function startSystem(options: { timeScale?: number; services?: stri
       }
     },
     async stop() {
-      sqs.destroy();
-      events.destroy();
+      tap.destroy();
       await local.stop();
     },
   };
+}
+
+function jsonOrText(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

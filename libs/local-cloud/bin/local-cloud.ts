@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
   const timeScale = process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined;
   const { values } = parseArgs({ options: { 'dynamodb-path': { type: 'string', default: process.env.DYNAMODB_PATH } } });
-  const local = await startLocalCloud({ port, host: process.env.HOST, timeScale, dynamodbPath: values['dynamodb-path'], faults: process.env.LOCAL_CLOUD_FAULTS });
+  const local = await startLocalCloud({ port, host: process.env.HOST, timeScale, schedules: 'automatic', dynamodbPath: values['dynamodb-path'], faults: process.env.LOCAL_CLOUD_FAULTS });
   const { plan } = local.faults.snapshot();
   const faults = Object.keys(plan).length > 1 ? `; faults ${JSON.stringify(plan)}` : '';
   console.log(`local-cloud ready at ${local.url} (services: ${local.server.services().join(', ')})${faults}`);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { FaultInjector } from './faults/injector';
 import type { FaultPlanInput } from './faults/plan';
+import type { ScheduleMode } from './scheduler/schedule-clock';
 
 /**
  * The shared context every emulated service receives. Services talk to each other only through the
@@ -16,11 +17,17 @@ export interface CloudOptions {
   timeScale?: number;
   /** The fault plan (faults/plan.ts): which of AWS's documented failures to inject. Default: none. */
   faults?: FaultPlanInput;
+  /**
+   * Whether schedule rules and EventBridge Scheduler schedules fire on their own ('automatic', scaled by timeScale) or
+   * only when fired by hand ('manual'). Default 'manual', so that in-process tests decide when a schedule runs;
+   * `npm start` and `npm run local-cloud` run them automatically.
+   */
+  schedules?: ScheduleMode;
 }
 
 /** One observable fact about what the cloud did, for tests, logs and the dashboard. */
 export interface CloudActivity {
-  service: 'events' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb' | 'faults' | 'cloudwatch' | 'sns';
+  service: 'events' | 'scheduler' | 'sqs' | 'states' | 'lambda' | 'schemas' | 'ses' | 'dynamodb' | 'faults' | 'cloudwatch' | 'sns';
   type: string;
   time: string;
   [key: string]: unknown;
@@ -57,8 +64,16 @@ export interface PutEventsResult {
   Entries: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>;
 }
 
+export interface PutEventsOptions {
+  /**
+   * Put by an AWS service itself (Step Functions' status changes, EventBridge forwarding to another bus), not by a
+   * caller: an `aws.` source is allowed and the fault plan's `putEvents` does not apply (no caller could retry it).
+   */
+  awsService?: boolean;
+}
+
 export interface EventsApi {
-  putEvents(entries: PutEventsEntry[]): Promise<PutEventsResult>;
+  putEvents(entries: PutEventsEntry[], options?: PutEventsOptions): Promise<PutEventsResult>;
 }
 
 export interface StatesApi {
@@ -102,6 +117,7 @@ export class Cloud {
   readonly region: string;
   readonly accountId: string;
   readonly timeScale: number;
+  readonly scheduleMode: ScheduleMode;
   /** Emits 'activity' with a CloudActivity. */
   readonly monitor = new EventEmitter();
   /** Injects the faults of the plan in force (none by default); each emulated service asks it at its fault points. */
@@ -121,6 +137,7 @@ export class Cloud {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.timeScale = options.timeScale ?? 1;
+    this.scheduleMode = options.schedules ?? 'manual';
     this.monitor.setMaxListeners(0);
     this.faults = new FaultInjector((activity) => this.record(activity), options.faults);
   }

@@ -7,6 +7,9 @@ import type { FaultInjector } from './faults/injector';
 import { faultRoutes } from './faults/routes';
 import { HttpApis } from './apigateway/http-api';
 import { EventBridgeService } from './eventbridge/service';
+import { LocalSchedules } from './scheduler/local-schedules';
+import { createSchedulerRestService } from './scheduler/scheduler-rest';
+import type { SchedulerService } from './scheduler/scheduler-service';
 import { StepFunctionsService } from './stepfunctions';
 import { InProcessInvoker } from './lambda/in-process-invoker';
 import type { LambdaInvoker } from './lambda/invoker';
@@ -42,6 +45,9 @@ export { looksLikeEmf } from './cloudwatch/emf';
 export type { MetricAlarm } from './cloudwatch/alarms';
 export { SnsService, type SentSnsEmail, type SnsEmailFilter } from './sns/sns-service';
 export { EventBridgeService } from './eventbridge/service';
+export { SchedulerService } from './scheduler/scheduler-service';
+export { LocalSchedules, type FireRequest, type Fired } from './scheduler/local-schedules';
+export type { ScheduleMode } from './scheduler/schedule-clock';
 export { StepFunctionsService, type ExecutionGraph } from './stepfunctions';
 export { HttpApis, type HttpRequest, type HttpResponse } from './apigateway/http-api';
 export { loadSystem, readPackagedService, type LoadedStack, type PackagedService } from './cloudformation/loader';
@@ -67,6 +73,10 @@ export interface LocalCloud {
   sqs: SqsService;
   lambda: LambdaService;
   events: EventBridgeService;
+  /** EventBridge Scheduler (CreateSchedule, GetSchedule, ListSchedules...). */
+  scheduler: SchedulerService;
+  /** Schedule rules and Scheduler schedules: `schedules.list()`, `schedules.fire({ name })` (also `/_local/schedules`). */
+  schedules: LocalSchedules;
   states: StepFunctionsService;
   /** HTTP APIs loaded from templates; `http.listen(port)` serves them on one base URL. */
   http: HttpApis;
@@ -111,6 +121,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   cloud.events = events;
   server.registerJsonService({ targetPrefix: 'AWSEvents', signingName: 'events', contentType: 'application/x-amz-json-1.1', dispatch: (op, input) => events.dispatch(op, input) });
 
+  // Scheduler's targets are delivered by EventBridge's delivery code, so events.drain() waits for them too.
+  const scheduler = createSchedulerRestService(cloud, events.targetDeliveries);
+  server.registerRestService(scheduler);
+  const schedules = new LocalSchedules(events, scheduler.service);
+  for (const route of schedules.routes()) server.registerLocalRoute(route);
+
   const states = new StepFunctionsService(cloud);
   cloud.states = states;
   server.registerJsonService({ targetPrefix: 'AWSStepFunctions', signingName: 'states', contentType: 'application/x-amz-json-1.0', dispatch: (op, input) => states.dispatch(op, input) });
@@ -148,6 +164,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     sqs,
     lambda,
     events,
+    scheduler: scheduler.service,
+    schedules,
     states,
     http,
     schemas: schemas.service,
@@ -158,6 +176,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     faults: cloud.faults,
     async stop() {
       cloudwatch.service.stop();
+      scheduler.service.stop();
       events.stop();
       states.close();
       await http.close();

@@ -2,19 +2,21 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from './tracing';
 
 /**
  * One client of each kind per process (reused across warm invocations), created at first use inside a handler:
- * locally, functions share a process and see their environment (AWS_ENDPOINT_URL...) only while they run.
+ * locally, functions share a process and see their environment (AWS_ENDPOINT_URL...) only while they run. Each one is
+ * traced: its calls are subsegments of the function's X-Ray trace.
  */
 let documentClient: DynamoDBDocumentClient | undefined;
 let sfnClient: SFNClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
 
 export const dynamoDocuments = () =>
-  (documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
-export const stepFunctions = () => (sfnClient ??= new SFNClient({}));
-export const eventBridge = () => (eventBridgeClient ??= new EventBridgeClient({}));
+  (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }));
+export const stepFunctions = () => (sfnClient ??= traced(new SFNClient({})));
+export const eventBridge = () => (eventBridgeClient ??= traced(new EventBridgeClient({})));
 
 /** Configuration is read per invocation (see above); a missing variable is a deployment error, named. */
 export function requiredEnv(name: string): string {

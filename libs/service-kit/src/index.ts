@@ -1,2 +1,5 @@
 export * from './aws-clients';
+export * from './business-metrics';
 export * from './saga-starter';
+export * from './sweep';
+export * from './tracing';

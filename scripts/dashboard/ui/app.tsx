@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AlarmsPanel } from './alarms';
 import { DlqPanel } from './dlqs';
+import { SchedulesPanel } from './schedules';
 import { OrdersPanel } from './orders';
 import { PlaceOrderForm } from './place-order';
 import { SagasPanel } from './sagas';
@@ -49,6 +50,7 @@ export function App() {
           <PlaceOrderForm onPlaced={(orderId) => select({ orderId })} />
           <OrdersPanel selected={selection.orderId} onSelectOrder={(orderId) => select({ orderId })} onOpenExecution={(executionArn) => select({ ...selection, executionArn })} />
           <DlqPanel />
+          <SchedulesPanel />
         </div>
         <SagasPanel selected={selection.executionArn} onSelect={(executionArn) => select({ ...selection, executionArn })} />
         <div class="column">

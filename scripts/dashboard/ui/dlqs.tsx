@@ -14,6 +14,8 @@ function describeRole(role: DlqRole): string {
       return `on-failure destination of ${role.functionName}`;
     case 'lambda-dlq':
       return `DLQ of ${role.functionName}`;
+    case 'failed-execution':
+      return `failed executions (rule ${role.rule}), redriven with RedriveExecution`;
   }
 }
 
@@ -69,7 +71,8 @@ export function DlqPanel() {
 function describeReport(outcome: RedriveReportView | string): string {
   if (typeof outcome === 'string') return `redrive failed: ${outcome}`;
   const via = outcome.redriven.map((r) => `${r.via} → ${shortName(r.target)}`).join(', ');
-  return `redriven ${outcome.redriven.length}${via ? ` (${via})` : ''}, kept ${outcome.kept.length}${outcome.kept.map((k) => `; ${k.messageId.slice(0, 8)}: ${k.reason}`).join('')}`;
+  const settled = outcome.settled.length > 0 ? `, settled ${outcome.settled.length}${outcome.settled.map((s) => `; ${s.messageId.slice(0, 8)}: ${s.reason}`).join('')}` : '';
+  return `redriven ${outcome.redriven.length}${via ? ` (${via})` : ''}, kept ${outcome.kept.length}${outcome.kept.map((k) => `; ${k.messageId.slice(0, 8)}: ${k.reason}`).join('')}${settled}`;
 }
 
 function Queue({ queue, onRedriven }: { queue: DlqView; onRedriven: (outcome: RedriveReportView | string) => void }) {

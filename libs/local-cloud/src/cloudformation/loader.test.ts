@@ -328,6 +328,36 @@ describe('loadSystem', () => {
     await expect(loadSystem([cycle], { endpoint: local.url, functions: local.lambda })).rejects.toThrow(/circular reference A → B → A/);
   });
 
+  it('answers Ref and Fn::GetAtt of SNS topics, subscriptions and log groups as CloudFormation does', async () => {
+    const [alarms] = await loadSystem(
+      [
+        service('topics-dev', {
+          Resources: {
+            Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'topics-alarms' } },
+            Mail: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'email', Endpoint: 'ops@example.com' } },
+            Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/vendedlogs/states/topics', RetentionInDays: 30 } },
+          },
+          Outputs: {
+            TopicRef: { Value: { Ref: 'Topic' } },
+            TopicName: { Value: { 'Fn::GetAtt': ['Topic', 'TopicName'] } },
+            MailRef: { Value: { Ref: 'Mail' } },
+            LogsRef: { Value: { Ref: 'Logs' } },
+            LogsArn: { Value: { 'Fn::GetAtt': ['Logs', 'Arn'] } },
+          },
+        }),
+      ],
+      { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId },
+    );
+    const topicArn = `arn:aws:sns:us-east-1:${local.cloud.accountId}:topics-alarms`;
+    expect(alarms!.outputs).toEqual({
+      TopicRef: topicArn,
+      TopicName: 'topics-alarms',
+      MailRef: expect.stringMatching(new RegExp(`^${topicArn}:[0-9a-f-]{36}$`)),
+      LogsRef: '/aws/vendedlogs/states/topics',
+      LogsArn: `arn:aws:logs:us-east-1:${local.cloud.accountId}:log-group:/aws/vendedlogs/states/topics:*`,
+    });
+  });
+
   it('names an import no stack exports', async () => {
     const orphan = service('orphan-dev', { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::ImportValue': 'nobody-exports-this' } } } } });
     await expect(loadSystem([orphan], { endpoint: local.url, functions: local.lambda })).rejects.toThrow('no stack exports what these import: orphan-dev imports nobody-exports-this');

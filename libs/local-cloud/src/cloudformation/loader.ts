@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SchemasClient } from '@aws-sdk/client-schemas';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -72,6 +73,7 @@ function clients(endpoint: string, region: string): Clients {
     schemas: new SchemasClient(config),
     cloudwatch: new CloudWatchClient(config),
     sns: new SNSClient(config),
+    scheduler: new SchedulerClient(config),
   };
 }
 
@@ -89,7 +91,7 @@ function importsOf(value: unknown, into = new Set<string>()): Set<string> {
 
 /**
  * Creates what the packaged CloudFormation of each service declares (buses, rules and targets, archives, queues and
- * their policies, tables, state machines, registries and schemas, functions with their async config and SQS event
+ * their policies, tables, state machines, registries and schemas, EventBridge Scheduler schedules, functions with their async config and SQS event
  * source mappings, SNS topics and subscriptions, CloudWatch alarms), resolving the intrinsics and cross-stack imports. A resource the emulator cannot provide stops
  * the load with a message naming it.
  */

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PutMetricAlarmCommand, type CloudWatchClient, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { CreateArchiveCommand, CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateRegistryCommand, CreateSchemaCommand, SchemasClient } from '@aws-sdk/client-schemas';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
@@ -42,6 +43,7 @@ export interface Clients {
   schemas: SchemasClient;
   cloudwatch: CloudWatchClient;
   sns: SNSClient;
+  scheduler: SchedulerClient;
 }
 
 export interface ProvisionContext {
@@ -137,6 +139,31 @@ const archive: Provisioner = async (props, ctx) => {
     }),
   );
   return { ref: name, attributes: { Arn: created.ArchiveArn, ArchiveName: name } };
+};
+
+/**
+ * AWS::Scheduler::Schedule (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedule.html):
+ * Ref is the name, GetAtt Arn the ARN. Dates are ISO strings in the template and epoch seconds on the wire.
+ */
+const schedulerSchedule: Provisioner = async (props, ctx) => {
+  const name = (props.Name as string | undefined) ?? physicalName(ctx, 64);
+  const date = (value: unknown) => (value === undefined ? undefined : new Date(String(value)));
+  const target = props.Target as Props;
+  const created = await ctx.clients.scheduler.send(
+    new CreateScheduleCommand({
+      Name: name,
+      GroupName: props.GroupName,
+      ScheduleExpression: props.ScheduleExpression,
+      ScheduleExpressionTimezone: props.ScheduleExpressionTimezone,
+      StartDate: date(props.StartDate),
+      EndDate: date(props.EndDate),
+      Description: props.Description,
+      State: props.State,
+      FlexibleTimeWindow: props.FlexibleTimeWindow,
+      Target: { ...target, Input: target?.Input === undefined ? undefined : stringify(target.Input) } as never,
+    }),
+  );
+  return { ref: name, attributes: { Arn: created.ScheduleArn } };
 };
 
 const QUEUE_ATTRIBUTES = [
@@ -374,11 +401,11 @@ const httpRoute: Provisioner = async (props, ctx) => {
 };
 
 /**
- * Resource types with no local behaviour: IAM is not enforced locally, logs go to the console, REST APIs (v1) are
- * not emulated (services use HTTP APIs). They still answer Ref / Fn::GetAtt.
+ * Resource types with no local behaviour: IAM is not enforced locally, REST APIs (v1) are not emulated (services use
+ * HTTP APIs). They still answer Ref / Fn::GetAtt.
  */
 const noLocalEffect: Provisioner = async (props, ctx) => {
-  const name = (props.RoleName ?? props.FunctionName ?? props.LogGroupName ?? props.Name ?? physicalName(ctx)) as string;
+  const name = (props.RoleName ?? props.FunctionName ?? props.Name ?? physicalName(ctx)) as string;
   return { ref: name, attributes: { Arn: arn(ctx, 'iam', `role/${name}`), RoleId: name, Name: name } };
 };
 
@@ -386,6 +413,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Events::EventBus': eventBus,
   'AWS::Events::Rule': rule,
   'AWS::Events::Archive': archive,
+  'AWS::Scheduler::Schedule': schedulerSchedule,
   'AWS::SQS::Queue': queue,
   'AWS::SQS::QueuePolicy': queuePolicy,
   'AWS::DynamoDB::Table': table,

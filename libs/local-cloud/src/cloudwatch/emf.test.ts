@@ -12,7 +12,13 @@ describe('EMF metrics', () => {
   beforeAll(async () => {
     local = await startLocalCloud({ port: 0 });
     client = new CloudWatchClient(localClientConfig(local.url));
-    local.lambda.registerFunction({ functionName: 'orders-metrics', handler: 'metrics.confirmOrders', servicePath: path.join(__dirname, '../lambda/fixtures') });
+    // tests/setup-env turns Powertools Metrics off for the other tests; on Lambda nothing does.
+    local.lambda.registerFunction({
+      functionName: 'orders-metrics',
+      handler: 'metrics.confirmOrders',
+      servicePath: path.join(__dirname, '../lambda/fixtures'),
+      environment: { POWERTOOLS_METRICS_DISABLED: 'false' },
+    });
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Cloud, SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
-import { holdBack } from '../faults/injector';
+import { holdBack, unlimitedAbortController } from '../faults/injector';
 import { renderTargetInput, type TargetInputConfig } from './input';
 import {
   EVENT_AGE_SECONDS_RANGE,
@@ -36,8 +36,15 @@ export interface RuleTarget extends TargetInputConfig {
 
 export interface DeliveryOrder {
   event: EventBridgeEvent;
+  /** The rule's ARN and name, or the schedule's when `origin` is 'scheduler'. */
   ruleArn: string;
   ruleName: string;
+  /**
+   * Who delivers: a rule (the default), or an EventBridge Scheduler schedule, whose target gets its Input and whose DLQ
+   * message is that payload with SCHEDULE_ARN instead of the event with RULE_ARN
+   * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).
+   */
+  origin?: 'rule' | 'scheduler';
   target: RuleTarget;
   /** When the event reached the bus (epoch ms); rendered as `<aws.events.event.ingestion-time>`. */
   ingestionTime: number;
@@ -106,7 +113,8 @@ type ExhaustedRetryCondition = 'MaximumRetryAttempts' | 'MaximumEventAgeInSecond
  */
 export class TargetDeliveries {
   private readonly pending = new Set<Promise<void>>();
-  private readonly stopping = new AbortController();
+  // Every held-back delivery and retry wait listens on it: hundreds at once are expected, not a leak.
+  private readonly stopping = unlimitedAbortController();
 
   constructor(
     private readonly cloud: Cloud,
@@ -163,7 +171,7 @@ export class TargetDeliveries {
         ingestionTime: new Date(order.ingestionTime).toISOString(),
       });
     } catch (error) {
-      return this.giveUp(order, { code: 'INVALID_PARAMETER', message: messageOf(error), retriable: false }, 0);
+      return this.giveUp(order, { code: 'INVALID_PARAMETER', message: messageOf(error), retriable: false }, 0, undefined);
     }
     // Event age in AWS time: the backoff delays waited so far (attempts themselves take milliseconds), so
     // MaximumEventAgeInSeconds does not depend on how busy this machine is.
@@ -178,10 +186,10 @@ export class TargetDeliveries {
         const failure = classify(error);
         this.record('delivery.failed', order, { attempt, errorCode: failure.code, errorMessage: failure.message });
         const retries = attempt - 1;
-        if (!failure.retriable) return this.giveUp(order, failure, retries);
-        if (retries >= maxRetries) return this.giveUp(order, failure, retries, 'MaximumRetryAttempts');
+        if (!failure.retriable) return this.giveUp(order, failure, retries, payload);
+        if (retries >= maxRetries) return this.giveUp(order, failure, retries, payload, 'MaximumRetryAttempts');
         const delay = this.backoff(attempt);
-        if (ageMs + delay > maxAgeMs) return this.giveUp(order, failure, retries, 'MaximumEventAgeInSeconds');
+        if (ageMs + delay > maxAgeMs) return this.giveUp(order, failure, retries, payload, 'MaximumEventAgeInSeconds');
         ageMs += delay;
         await this.cloud.sleep(delay, this.stopping.signal);
       }
@@ -226,11 +234,12 @@ export class TargetDeliveries {
    * attributes EventBridge adds (eb-rule-dlq: RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE,
    * EXHAUSTED_RETRY_CONDITION when a retry limit ended it, RETRY_ATTEMPTS); without a DLQ it is dropped.
    */
-  private async giveUp(order: DeliveryOrder, failure: DeliveryFailure, retries: number, exhausted?: ExhaustedRetryCondition): Promise<void> {
+  private async giveUp(order: DeliveryOrder, failure: DeliveryFailure, retries: number, payload: string | undefined, exhausted?: ExhaustedRetryCondition): Promise<void> {
     const dlqArn = order.target.DeadLetterConfig?.Arn;
     if (!dlqArn) return this.drop(order, failure.message, { errorCode: failure.code, exhaustedRetryCondition: exhausted });
+    const scheduled = order.origin === 'scheduler';
     const attributes: Record<string, SqsMessageAttribute> = {
-      RULE_ARN: stringAttribute(order.ruleArn),
+      [scheduled ? 'SCHEDULE_ARN' : 'RULE_ARN']: stringAttribute(order.ruleArn),
       TARGET_ARN: stringAttribute(order.target.Arn),
       ERROR_CODE: stringAttribute(failure.code),
       ERROR_MESSAGE: stringAttribute(failure.message),
@@ -238,7 +247,7 @@ export class TargetDeliveries {
       ...(exhausted ? { EXHAUSTED_RETRY_CONDITION: stringAttribute(exhausted) } : {}),
     };
     try {
-      await this.cloud.sqs.sendMessage(dlqArn, JSON.stringify(order.event), attributes);
+      await this.cloud.sqs.sendMessage(dlqArn, scheduled && payload !== undefined ? payload : JSON.stringify(order.event), attributes);
       this.record('delivery.dead-lettered', order, { deadLetterQueueArn: dlqArn, errorCode: failure.code, retryAttempts: retries });
     } catch (error) {
       this.drop(order, `sending to the dead-letter queue ${dlqArn} failed: ${messageOf(error)}`, { errorCode: failure.code, deadLetterQueueArn: dlqArn });
@@ -251,7 +260,7 @@ export class TargetDeliveries {
 
   private record(type: string, order: DeliveryOrder, extra: Record<string, unknown>): void {
     this.cloud.record({
-      service: 'events',
+      service: order.origin === 'scheduler' ? 'scheduler' : 'events',
       type,
       eventId: order.event.id,
       ruleArn: order.ruleArn,

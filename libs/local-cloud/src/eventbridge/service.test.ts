@@ -106,15 +106,12 @@ describe('EventBridgeService: rules', () => {
     expect(second).toEqual({ Rules: [expect.objectContaining({ Name: 'payments' })], NextToken: undefined });
   });
 
-  it('rejects an invalid pattern, a missing pattern, schedule rules, bad states and unknown buses or rules', async () => {
+  it('rejects an invalid pattern, a missing pattern, bad states and unknown buses or rules', async () => {
     const { events } = testEventBridge();
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r', EventPattern: '{"source": "not-an-array"}' }))).code).toBe(
       'InvalidEventPatternException',
     );
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r' }))).code).toBe('ValidationException');
-    const schedule = await awsErrorOf(events.dispatch('PutRule', { Name: 'r', ScheduleExpression: 'rate(5 minutes)' }));
-    expect(schedule.code).toBe('ValidationException');
-    expect(schedule.message).toMatch(/not emulated/);
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r', EventPattern: ORDER_PATTERN, State: 'ON' }))).code).toBe('ValidationException');
     expect((await awsErrorOf(events.dispatch('PutRule', { Name: 'r', EventPattern: ORDER_PATTERN, EventBusName: 'nope' }))).code).toBe(
       'ResourceNotFoundException',
@@ -319,6 +316,24 @@ describe('EventBridgeService: PutEvents', () => {
     expect(result.Entries[7]!.EventId).toEqual(expect.any(String));
     await events.drain();
     expect(targets.bodiesTo(queue('orders'))).toEqual([expect.objectContaining({ detail: { ok: 1 } }), expect.objectContaining({ detail: { ok: 2 } })]);
+  });
+
+  it('refuses a caller an aws. source (NotAuthorizedForSourceException), but not an AWS service, and faults strike only callers', async () => {
+    const { events, cloud, targets, queue } = testEventBridge();
+    const pattern = JSON.stringify({ source: ['aws.states'] });
+    await events.dispatch('PutRule', { Name: 'states', EventPattern: pattern });
+    await events.dispatch('PutTargets', { Rule: 'states', Targets: [{ Id: 'queue', Arn: queue('states') }] });
+    const statusChange = { Source: 'aws.states', DetailType: 'Step Functions Execution Status Change', Detail: '{"status":"FAILED"}' };
+
+    const byCaller = await events.putEvents([statusChange, { ...statusChange, Source: 'aws-like.states' }]);
+    expect(byCaller.Entries[0]).toEqual({ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' });
+    expect(byCaller.Entries[1]!.EventId).toEqual(expect.any(String));
+
+    cloud.faults.set({ putEvents: 1 });
+    expect((await events.putEvents([orderPlaced()])).FailedEntryCount).toBe(1);
+    expect(await events.putEvents([statusChange], { awsService: true })).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    await events.drain();
+    expect(targets.bodiesTo(queue('states'))).toEqual([expect.objectContaining({ source: 'aws.states', detail: { status: 'FAILED' } })]);
   });
 
   it('rejects the whole call for more than 10 entries or entries over the size limit, putting nothing', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Cloud, EventsApi, PutEventsEntry, PutEventsResult } from '../cloud';
+import type { Cloud, EventsApi, PutEventsEntry, PutEventsOptions, PutEventsResult } from '../cloud';
 import { AwsError, validationError } from '../errors';
 import { EventArchives } from './archive';
 import { TargetDeliveries, targetServiceOf, type EventBridgeEvent, type RuleTarget } from './delivery';
@@ -17,6 +17,8 @@ import {
   requireTime,
 } from './limits';
 import { compilePattern, type EventMatcher } from './pattern';
+import { ScheduleClock } from '../scheduler/schedule-clock';
+import { parseScheduleExpression, ScheduleExpressionError, type ScheduleExpression } from '../scheduler/schedule-expression';
 
 type RuleState = 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 const RULE_STATES: readonly string[] = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'];
@@ -24,8 +26,10 @@ const RULE_STATES: readonly string[] = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL
 interface Rule {
   name: string;
   arn: string;
-  eventPattern: string;
-  matcher: EventMatcher;
+  /** An event-pattern rule has these two; a schedule rule has `schedule` instead. */
+  eventPattern?: string;
+  matcher?: EventMatcher;
+  schedule?: ScheduleExpression;
   state: RuleState;
   description?: string;
   roleArn?: string;
@@ -53,6 +57,7 @@ export interface EventBridgeOptions {
 }
 
 const DEFAULT_BUS = 'default';
+const AWS_SOURCE_PREFIX = 'aws.';
 const BUS_NAME_PATTERN = /^[/.\-_A-Za-z0-9]+$/;
 /** JSON protocols carry timestamps as epoch seconds. */
 const epochSeconds = (ms: number) => ms / 1000;
@@ -76,12 +81,15 @@ export class EventBridgeService implements EventsApi {
   private readonly deliveries: TargetDeliveries;
   private readonly archives: EventArchives;
   private readonly operations: Record<string, (input: any) => unknown>;
+  /** Fires the enabled schedule rules (cloud.scheduleMode 'automatic'), keyed by rule ARN. */
+  private readonly clock: ScheduleClock;
 
   constructor(
     private readonly cloud: Cloud,
     options: EventBridgeOptions = {},
   ) {
     this.deliveries = new TargetDeliveries(cloud, (busArn, event, detail) => this.forward(busArn, event, detail), options.random);
+    this.clock = new ScheduleClock(cloud, cloud.scheduleMode);
     this.archives = new EventArchives(cloud, {
       busExists: (busArn) => this.buses.has(busNameOf(busArn)),
       ruleExists: (busArn, ruleArn) => [...(this.buses.get(busNameOf(busArn))?.rules.values() ?? [])].some((rule) => rule.arn === ruleArn),
@@ -136,7 +144,75 @@ export class EventBridgeService implements EventsApi {
 
   /** Cancels pending retries (their events are recorded as dropped) and refuses further deliveries. */
   stop(): void {
+    this.clock.stop();
     this.deliveries.stop();
+  }
+
+  /**
+   * Delivery with EventBridge's retry policy and DLQs, which EventBridge Scheduler's targets share (their orders say
+   * `origin: 'scheduler'`); drain() waits for these too.
+   */
+  get targetDeliveries(): TargetDeliveries {
+    return this.deliveries;
+  }
+
+  // ---- Schedule rules ----------------------------------------------------------------------------
+
+  /** The schedule rules of the default bus (the only bus that has them), for the dashboard and `GET /_local/schedules`. */
+  scheduleRules() {
+    return [...this.buses.get(DEFAULT_BUS)!.rules.values()]
+      .filter((rule) => rule.schedule)
+      .map((rule) => ({
+        name: rule.name,
+        arn: rule.arn,
+        scheduleExpression: rule.schedule!.text,
+        state: rule.state,
+        targets: [...rule.targets.values()].map((target) => target.Arn),
+        nextFireAt: this.clock.nextFireAt(rule.arn)?.toISOString(),
+      }));
+  }
+
+  /**
+   * Fires a schedule rule now, by hand (a local extension: AWS has no such call), whatever its state: its targets get
+   * the "Scheduled Event" as at an occurrence. Answers the event's id; ResourceNotFoundException for an unknown rule.
+   */
+  fireScheduleRule(name: string): { ruleArn: string; eventId: string } {
+    const rule = this.buses.get(DEFAULT_BUS)!.rules.get(name);
+    if (!rule?.schedule) throw new AwsError('ResourceNotFoundException', `Schedule rule ${name} does not exist on the default event bus.`);
+    return { ruleArn: rule.arn, eventId: this.fireRule(rule, 'by-hand') };
+  }
+
+  /**
+   * The event a schedule rule sends its targets
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html): source aws.events,
+   * detail-type "Scheduled Event", the rule's ARN as its resource, an empty detail. It is not put on the bus, so no
+   * other rule and no archive sees it.
+   */
+  private fireRule(rule: Rule, trigger: 'schedule' | 'by-hand'): string {
+    const now = Date.now();
+    const event: EventBridgeEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.cloud.accountId,
+      time: eventTime(now),
+      region: this.cloud.region,
+      resources: [rule.arn],
+      detail: {},
+    };
+    this.cloud.record({ service: 'events', type: 'schedule.fired', eventId: event.id, ruleArn: rule.arn, ruleName: rule.name, trigger });
+    for (const target of rule.targets.values()) this.deliveries.deliver({ event, ruleArn: rule.arn, ruleName: rule.name, target, ingestionTime: now });
+    return event.id;
+  }
+
+  /** Arms or disarms a schedule rule's timer after it was created or its state changed. */
+  private clockRule(rule: Rule): void {
+    if (rule.schedule && rule.state !== 'DISABLED') {
+      this.clock.set(rule.arn, { expression: rule.schedule, fire: () => void this.fireRule(rule, 'schedule') });
+    } else {
+      this.clock.delete(rule.arn);
+    }
   }
 
   // ---- PutEvents ---------------------------------------------------------------------------------
@@ -145,7 +221,7 @@ export class EventBridgeService implements EventsApi {
    * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html: request-level limits
    * fail the whole call; an invalid entry fails alone (ErrorCode/ErrorMessage) and the others go through.
    */
-  async putEvents(entries: PutEventsEntry[]): Promise<PutEventsResult> {
+  async putEvents(entries: PutEventsEntry[], options: PutEventsOptions = {}): Promise<PutEventsResult> {
     if (!Array.isArray(entries) || entries.length === 0) {
       throw validationError("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
     }
@@ -156,11 +232,11 @@ export class EventBridgeService implements EventsApi {
     }
     const size = entries.reduce((total, entry) => total + putEventsEntrySize(entry ?? {}), 0);
     if (size > MAX_PUT_EVENTS_SIZE_BYTES) throw validationError('Total size of the entries in the request is over the limit.');
-    const results = entries.map((entry) => this.putEntry(entry ?? {}));
+    const results = entries.map((entry) => this.putEntry(entry ?? {}, options.awsService === true));
     return { FailedEntryCount: results.filter((result) => result.ErrorCode).length, Entries: results };
   }
 
-  private putEntry(entry: PutEventsEntry): PutEventsResult['Entries'][number] {
+  private putEntry(entry: PutEventsEntry, awsService: boolean): PutEventsResult['Entries'][number] {
     const failure = (ErrorCode: string, ErrorMessage: string) => ({ ErrorCode, ErrorMessage });
     // AWS itself accepts entries for a bus that does not exist and drops them silently
     // (https://github.com/aws/aws-cli/issues/9186); the emulator reports them so the mistake shows.
@@ -171,6 +247,8 @@ export class EventBridgeService implements EventsApi {
         return failure('InvalidArgument', `Parameter ${member} is not valid. Reason: ${member} is a required argument.`);
       }
     }
+    // "All events that come from AWS services begin with aws." (eb-events-structure); a caller's put of one is refused.
+    if (!awsService && entry.Source!.startsWith(AWS_SOURCE_PREFIX)) return failure('NotAuthorizedForSourceException', 'Not authorized for the source.');
     const detail = parseObject(entry.Detail!);
     if (!detail) return failure('MalformedDetail', 'Detail is malformed.');
     const resources = entry.Resources ?? [];
@@ -188,7 +266,7 @@ export class EventBridgeService implements EventsApi {
     // PutEvents can fail per entry while the call succeeds; callers must read FailedEntryCount and retry the
     // retryable ErrorCodes (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
     const site = { names: [bus.name, entry.Source, entry.DetailType], context: { eventBusName: bus.name, source: entry.Source, detailType: entry.DetailType } };
-    const refused = this.cloud.faults.pick('putEvents', site, ENTRY_FAILURES);
+    const refused = awsService ? undefined : this.cloud.faults.pick('putEvents', site, ENTRY_FAILURES);
     if (refused) return failure(refused.name, refused.message);
     const event: EventBridgeEvent = {
       version: '0',
@@ -219,7 +297,7 @@ export class EventBridgeService implements EventsApi {
       ...(event['replay-name'] ? { replayName: event['replay-name'] } : {}),
     });
     for (const rule of bus.rules.values()) {
-      if (rule.state === 'DISABLED' || (filterArns && !filterArns.includes(rule.arn)) || !rule.matcher(event)) continue;
+      if (rule.state === 'DISABLED' || (filterArns && !filterArns.includes(rule.arn)) || !rule.matcher?.(event)) continue;
       this.cloud.record({ service: 'events', type: 'rule.matched', eventId: event.id, ruleArn: rule.arn, ruleName: rule.name });
       for (const target of rule.targets.values()) {
         this.deliveries.deliver({ event, ruleArn: rule.arn, ruleName: rule.name, target, ingestionTime });
@@ -230,9 +308,10 @@ export class EventBridgeService implements EventsApi {
   /** Delivery to an event-bus target: the event is put on that bus, keeping its source, type and resources. */
   private async forward(busArn: string, event: EventBridgeEvent, detail: string): Promise<void> {
     if (!this.buses.has(busNameOf(busArn))) throw new AwsError('ResourceNotFoundException', `Event bus ${busArn} does not exist.`);
-    const { Entries } = await this.putEvents([
-      { Source: event.source, DetailType: event['detail-type'], Detail: detail, Resources: event.resources, Time: event.time, EventBusName: busArn },
-    ]);
+    const { Entries } = await this.putEvents(
+      [{ Source: event.source, DetailType: event['detail-type'], Detail: detail, Resources: event.resources, Time: event.time, EventBusName: busArn }],
+      { awsService: true },
+    );
     const [result] = Entries;
     if (result?.ErrorCode) throw new AwsError(result.ErrorCode, result.ErrorMessage ?? result.ErrorCode);
   }
@@ -344,27 +423,31 @@ export class EventBridgeService implements EventsApi {
   }) {
     const name = requireName(input.Name, 'name', 64);
     const bus = this.busNamed(input.EventBusName);
-    if (input.ScheduleExpression !== undefined) {
-      throw validationError(`ScheduleExpression is not emulated by the local EventBridge (rule ${name}): only event-pattern rules run locally.`);
+    if (input.EventPattern === undefined && input.ScheduleExpression === undefined) throw validationError('Parameter(s) EventPattern or ScheduleExpression must be specified.');
+    if (input.EventPattern !== undefined && input.ScheduleExpression !== undefined) {
+      throw validationError(`Rule ${name}: give either EventPattern or ScheduleExpression, not both (the local EventBridge keeps the two kinds of rule apart).`);
     }
-    if (input.EventPattern === undefined) throw validationError('Parameter(s) EventPattern or ScheduleExpression must be specified.');
+    // "You can only create scheduled rules using the default event bus." (eb-create-rule-schedule)
+    if (input.ScheduleExpression !== undefined && bus.name !== DEFAULT_BUS) {
+      throw validationError('ScheduleExpression is supported only on the default Event Bus.');
+    }
     const state = input.State ?? 'ENABLED';
     if (!RULE_STATES.includes(state)) {
       throw validationError(`1 validation error detected: Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${RULE_STATES.join(', ')}]`);
     }
-    const eventPattern = typeof input.EventPattern === 'string' ? input.EventPattern : JSON.stringify(input.EventPattern);
+    const eventPattern = input.EventPattern === undefined ? undefined : typeof input.EventPattern === 'string' ? input.EventPattern : JSON.stringify(input.EventPattern);
     const rule: Rule = {
       name,
       arn: this.cloud.arn('events', bus.name === DEFAULT_BUS ? `rule/${name}` : `rule/${bus.name}/${name}`),
       // Compiled once here, so matching an event never re-parses the pattern.
-      matcher: compilePattern(eventPattern),
-      eventPattern,
+      ...(eventPattern === undefined ? { schedule: scheduleOf(input.ScheduleExpression!) } : { matcher: compilePattern(eventPattern), eventPattern }),
       state: state as RuleState,
       description: input.Description,
       roleArn: input.RoleArn,
       targets: bus.rules.get(name)?.targets ?? new Map(),
     };
     bus.rules.set(name, rule);
+    this.clockRule(rule);
     return { RuleArn: rule.arn };
   }
 
@@ -384,7 +467,9 @@ export class EventBridgeService implements EventsApi {
   }
 
   private setRuleState(input: { Name?: string; EventBusName?: string }, state: RuleState) {
-    this.ruleNamed(input.Name, input.EventBusName).rule.state = state;
+    const { rule } = this.ruleNamed(input.Name, input.EventBusName);
+    rule.state = state;
+    this.clockRule(rule);
     return {};
   }
 
@@ -392,7 +477,9 @@ export class EventBridgeService implements EventsApi {
   private deleteRule(input: { Name?: string; EventBusName?: string }) {
     const name = requireString(input.Name, 'name');
     const bus = this.busNamed(input.EventBusName);
-    if (bus.rules.get(name)?.targets.size) throw validationError("Rule can't be deleted since it has targets.");
+    const rule = bus.rules.get(name);
+    if (rule?.targets.size) throw validationError("Rule can't be deleted since it has targets.");
+    if (rule) this.clock.delete(rule.arn);
     bus.rules.delete(name);
     return {};
   }
@@ -476,6 +563,7 @@ export class EventBridgeService implements EventsApi {
       Name: rule.name,
       Arn: rule.arn,
       EventPattern: rule.eventPattern,
+      ScheduleExpression: rule.schedule?.text,
       State: rule.state,
       Description: rule.description,
       RoleArn: rule.roleArn,
@@ -485,6 +573,16 @@ export class EventBridgeService implements EventsApi {
 
   private busTimes(bus: EventBus) {
     return { CreationTime: epochSeconds(bus.creationTime), LastModifiedTime: epochSeconds(bus.lastModifiedTime) };
+  }
+}
+
+/** A rule's ScheduleExpression: rate or cron, in UTC (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html). */
+function scheduleOf(expression: string): ScheduleExpression {
+  try {
+    return parseScheduleExpression(requireString(expression, 'scheduleExpression'), { allowAt: false });
+  } catch (error) {
+    if (error instanceof ScheduleExpressionError) throw validationError(`Parameter ScheduleExpression is not valid: ${error.message}`);
+    throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Cloud, type CloudActivity, type SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
+import type { ScheduleMode } from '../scheduler/schedule-clock';
 import { EventBridgeService, type EventBridgeOptions } from './service';
 
 /** Test support: a Cloud whose SQS, Lambda and Step Functions are in-memory fakes that fail on demand. */
@@ -80,8 +81,8 @@ export class FakeTargets {
   }
 }
 
-export function testEventBridge(options: EventBridgeOptions & { timeScale?: number } = {}) {
-  const cloud = new Cloud({ timeScale: options.timeScale ?? 0.0001 });
+export function testEventBridge(options: EventBridgeOptions & { timeScale?: number; schedules?: ScheduleMode } = {}) {
+  const cloud = new Cloud({ timeScale: options.timeScale ?? 0.0001, schedules: options.schedules });
   const targets = new FakeTargets();
   targets.wire(cloud);
   const events = new EventBridgeService(cloud, options);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { minimatch } from 'minimatch';
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from 'pure-rand';
 import { EMPTY_PLAN, FAULT_KINDS, parseFaultPlan, planToJson, type FaultKind, type FaultPlan, type FaultPlanInput, type FaultRule, type RateFault } from './plan';
@@ -101,4 +102,11 @@ export function holdBack(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** An AbortController whose signal takes any number of listeners (one per delivery held back or waiting to retry). */
+export function unlimitedAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -1,5 +1,5 @@
 import type { Cloud, LambdaInvokeResult } from '../cloud';
-import { holdBack } from '../faults/injector';
+import { holdBack, unlimitedAbortController } from '../faults/injector';
 import { isThrottleOrServiceError } from './concurrency';
 import { sendToDeadLetterQueue, sendToDestination, type AsyncOutcome, type InvocationCondition } from './destinations';
 import type { LambdaFunction } from './function-config';
@@ -21,7 +21,8 @@ const REQUEUE_BACKOFF_BASE_MS = 1_000;
 const REQUEUE_BACKOFF_CAP_MS = 300_000;
 
 export class AsyncInvocations {
-  private readonly stopping = new AbortController();
+  // Every held-back delivery and retry wait listens on it: hundreds at once are expected, not a leak.
+  private readonly stopping = unlimitedAbortController();
   private readonly running = new Set<Promise<void>>();
 
   constructor(

@@ -63,6 +63,8 @@ export interface CompiledMachine {
   /** Handlers' work by state name, for the top-level machine and every nested one (names are unique). */
   tasks: Map<string, LocalTask>;
   engine: StateMachine;
+  /** The top-level machine started at another of its states (a redrive resumes at the state that failed). */
+  engineFrom(stateName: string): StateMachine;
 }
 
 /** Stands for `$$.Task.Token` in a waitForTaskToken state's Parameters until the handler knows the token. */
@@ -89,7 +91,13 @@ export function compileMachine(definition: AslDefinition, timeScale: number): Co
   const compilation: Compilation = { tasks: new Map(), scale: (seconds) => Math.min(seconds * timeScale, MAX_TIMER_SECONDS) };
   const compiled = compileStates(structuredClone(definition), compilation);
   if (typeof definition.TimeoutSeconds === 'number') compiled.TimeoutSeconds = compilation.scale(definition.TimeoutSeconds);
-  return { definition, states: indexStates(definition), tasks: compilation.tasks, engine: engineFor(compiled) };
+  const resumed = new Map<string, StateMachine>();
+  const engineFrom = (stateName: string): StateMachine => {
+    let engine = resumed.get(stateName);
+    if (!engine) resumed.set(stateName, (engine = engineFor({ ...compiled, StartAt: stateName })));
+    return engine;
+  };
+  return { definition, states: indexStates(definition), tasks: compilation.tasks, engine: engineFor(compiled), engineFrom };
 }
 
 interface Compilation {

@@ -7,8 +7,10 @@ import { CallbackTask } from './callbacks';
 import { ROOT_EXECUTION, type CompiledMachine, type IntegrationTask, type LocalTask, type MapTask, type ParallelTask } from './compile';
 import { activityType, defined, History, MAX_HISTORY_EVENTS, type HistoryEvent } from './history';
 import type { Integrations } from './integrations';
+import { notRedrivableReason, RedriveTokens } from './redrive';
 import { asEngineError, engineFailure, Run, RunFailed, type EngineEvent } from './run';
 import { StatesError, statesTimeout, TASK_CANCELLED } from './states-error';
+import { statusChangeEntry, type ExecutionStatusView } from './status-events';
 import { unwrapEnvelope, withToken } from './task-input';
 import type { ExecutionGraph, ExecutionStatus, StateMachineType, StateRun } from './types';
 
@@ -21,6 +23,11 @@ import type { ExecutionGraph, ExecutionStatus, StateMachineType, StateRun } from
  * when the state starts. Each handler first lets the event loop turn, so that the state's entry (and all
  * before it) is in the history before the task's own events, and so that no task starts for an execution,
  * branch or iteration that has already ended.
+ *
+ * A Standard execution sends a status-change event to the default bus at each status (status-events.ts). A redrive
+ * (RedriveExecution) appends ExecutionRedriven to the same history and resumes at the top-level state that was
+ * running when the execution stopped, with that state's input; a Parallel or Map state resumed so reruns only the
+ * branches and iterations that did not succeed. https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html
  */
 
 /** The state machine as it was when the execution started (UpdateStateMachine does not change running executions). */
@@ -57,16 +64,25 @@ export class Execution {
   output?: string;
   error?: string;
   cause?: string;
+  redriveCount = 0;
+  redriveDate?: number;
+  readonly redriveTokens = new RedriveTokens();
   readonly history = new History();
   readonly states: Map<string, StateRun>;
-  private readonly root = new Run('');
+  private root = new Run('');
+  /** The top-level state entered last, with its input: where a redrive resumes. */
+  private current?: { name: string; input: string };
+  /** Outputs of the branches / iterations that succeeded, by top-level Parallel or Map state, in this attempt. */
+  private parts = new Map<string, Map<number, unknown>>();
+  /** The outputs a redriven Parallel or Map state reuses, until it is entered. */
+  private reusable?: { stateName: string; outputs: Map<number, unknown> };
   private readonly callbacks = new Map<string, CallbackTask>();
   private readonly context: Record<string, unknown>;
   private readonly parsedInput: unknown;
   private machineDeleted = false;
   /** Makes the history scopes of concurrent branches and iterations distinct. */
   private runs = 0;
-  private readonly finished = deferred<void>();
+  private finished = deferred<void>();
 
   constructor(
     readonly machine: MachineVersion,
@@ -89,7 +105,51 @@ export class Execution {
 
   start(): void {
     this.record('ExecutionStarted', { input: this.input, inputDetails: NOT_TRUNCATED, roleArn: this.machine.roleArn }, '');
+    this.sendStatusChange();
     this.launch(this.root, this.machine.compiled.engine, this.parsedInput);
+  }
+
+  /** Why RedriveExecution would refuse this execution now, if it would. */
+  notRedrivable(machineDeleting: boolean): string | undefined {
+    return notRedrivableReason({ status: this.status, startDate: this.startDate, stopDate: this.stopDate, historyLength: this.history.events.length, machineDeleting });
+  }
+
+  /**
+   * RUNNING again, from the top-level state it stopped in (its start when it stopped before any), with that state's
+   * input. Retry counts start from 0 and the execution's TimeoutSeconds anew; the redrive count is in `$$.Execution`.
+   */
+  redrive(): void {
+    this.redriveCount += 1;
+    this.redriveDate = Date.now();
+    this.status = 'RUNNING';
+    this.stopDate = this.output = this.error = this.cause = undefined;
+    this.finished = deferred<void>();
+    Object.assign(this.context[ROOT_EXECUTION] as object, { RedriveCount: this.redriveCount, RedriveTime: new Date(this.redriveDate).toISOString() });
+    this.record('ExecutionRedriven', { redriveCount: this.redriveCount }, '');
+    this.sendStatusChange();
+    const resumed = this.current;
+    const outputs = resumed && this.parts.get(resumed.name);
+    this.reusable = outputs && { stateName: resumed.name, outputs };
+    this.parts = new Map();
+    this.root = new Run('');
+    if (!resumed) return this.launch(this.root, this.machine.compiled.engine, this.parsedInput);
+    this.launch(this.root, this.machine.compiled.engineFrom(resumed.name), JSON.parse(resumed.input));
+  }
+
+  /** As DescribeExecution and the status-change events report it. */
+  statusView(machineDeleting = this.machineDeleted): ExecutionStatusView {
+    const reason = this.notRedrivable(machineDeleting);
+    return {
+      executionArn: this.arn,
+      stateMachineArn: this.machine.arn,
+      name: this.name,
+      status: this.status,
+      startDate: this.startDate,
+      ...defined({ stopDate: this.stopDate, output: this.output, error: this.error, cause: this.cause, redriveDate: this.redriveDate, redriveStatusReason: reason }),
+      input: this.input,
+      redriveCount: this.redriveCount,
+      redriveStatus: reason ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
+    };
   }
 
   stop(error?: string, cause?: string): void {
@@ -178,6 +238,7 @@ export class Execution {
   private stateEntered(run: Run, name: string, input: unknown): void {
     if (this.closedByDeletion()) return;
     const inputText = json(input);
+    if (run === this.root) this.current = { name, input: inputText };
     if (this.exceedsPayloadQuota(name, inputText)) return;
     this.record(`${this.info(name).type}StateEntered`, { name, input: inputText, inputDetails: NOT_TRUNCATED }, run.scope, name);
     this.updateState(name, (state) => ({ status: 'RUNNING', entered: state.entered + 1, input: inputText, output: undefined, error: undefined, cause: undefined }));
@@ -300,13 +361,15 @@ export class Execution {
     const { Input } = input as { Input: unknown };
     const record = (type: string) => this.record(type, undefined, run.scope, task.name);
     const started = record('ParallelStateStarted');
-    const branches = task.branches.map((engine, i) => this.subRun(run, engine, Input, `${task.name}#${i}`, started.id));
+    const { reused, succeeded } = this.partsOf(run, task.name);
+    const branches = task.branches.map((engine, i) => (reused.has(i) ? undefined : this.subRun(run, engine, Input, `${task.name}#${i}`, started.id)));
+    const results = branches.map((branch, i) => (branch ? branch.result.then((output) => succeeded(i, output)) : Promise.resolve(succeeded(i, reused.get(i)))));
     try {
-      const outputs = await settle(Promise.all(branches.map((branch) => branch.result)), signal);
+      const outputs = await settle(Promise.all(results), signal);
       record('ParallelStateSucceeded');
       return outputs;
     } catch (error) {
-      for (const branch of branches) branch.abort();
+      for (const branch of branches) branch?.abort();
       if (signal.aborted) throw error;
       record('ParallelStateFailed');
       throw await asEngineError(error);
@@ -324,9 +387,11 @@ export class Execution {
     const name = task.name;
     const started = this.record('MapStateStarted', { length: Items.length }, run.scope, name);
     const iterations = new Map<number, Run>();
+    const { reused, succeeded } = this.partsOf(run, name);
     let failed = false;
     const stopped = () => failed || signal.aborted;
     const iterate = async (item: unknown, index: number): Promise<unknown> => {
+      if (reused.has(index)) return succeeded(index, reused.get(index));
       const scope = `${name}[${index}]@${++this.runs}`;
       this.history.openScope(scope, started.id);
       const iterationStarted = this.record('MapIterationStarted', { name, index }, scope, name);
@@ -337,7 +402,7 @@ export class Execution {
       try {
         const output = await iteration.result;
         this.record('MapIterationSucceeded', { name, index }, iteration.scope, name);
-        return output;
+        return succeeded(index, output);
       } catch (error) {
         if (error instanceof RunFailed) this.record('MapIterationFailed', { name, index }, iteration.scope, name);
         throw error;
@@ -361,6 +426,25 @@ export class Execution {
     }
   }
 
+  /**
+   * For a top-level Parallel or Map state: the outputs of the branches / iterations a redrive reuses (those that
+   * succeeded before, when this is the state being redriven), and a recorder of the ones that succeed now.
+   */
+  private partsOf(run: Run, stateName: string): { reused: Map<number, unknown>; succeeded: <T>(index: number, output: T) => T } {
+    if (run !== this.root) return { reused: new Map(), succeeded: (_index, output) => output };
+    const reusable = this.reusable?.stateName === stateName ? this.reusable.outputs : new Map<number, unknown>();
+    this.reusable = undefined;
+    const outputs = new Map<number, unknown>();
+    this.parts.set(stateName, outputs);
+    return {
+      reused: reusable,
+      succeeded: (index, output) => {
+        outputs.set(index, output);
+        return output;
+      },
+    };
+  }
+
   /** The ItemSelector's value for one item: a one-Pass engine run with `$$.Map.Item` in its context. */
   private async selectItem(selector: StateMachine, input: unknown, item: unknown, index: number): Promise<unknown> {
     const context = { ...this.context, Map: { Item: { Index: index, Value: item } } };
@@ -379,9 +463,21 @@ export class Execution {
     Object.assign(this, outcome);
     const details = status === 'SUCCEEDED' ? { output: outcome.output, outputDetails: NOT_TRUNCATED } : defined({ error: outcome.error, cause: outcome.cause });
     this.record(TERMINAL_EVENT[status], details, '');
+    this.sendStatusChange();
     this.root.abort();
     for (const callback of this.callbacks.values()) callback.close();
     this.finished.resolve();
+  }
+
+  /** Best effort, as AWS delivers service events: a refused put is recorded, and the execution goes on. */
+  private sendStatusChange(): void {
+    if (this.machine.type !== 'STANDARD') return;
+    const view = this.statusView();
+    const failed = (reason: string) => this.cloud.record({ service: 'states', type: 'status-change.failed', executionArn: this.arn, status: view.status, reason });
+    void this.cloud.events.putEvents([statusChangeEntry(view)], { awsService: true }).then(
+      (result) => result.FailedEntryCount > 0 && failed(`${result.Entries[0]?.ErrorCode}: ${result.Entries[0]?.ErrorMessage}`),
+      (error: Error) => failed(error.message),
+    );
   }
 
   private closedByDeletion(): boolean {

@@ -1,12 +1,17 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionNotRedrivable,
   InvalidExecutionInput,
   GetExecutionHistoryCommand,
+  RedriveExecutionCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -167,9 +172,80 @@ describe('context object and Pass results, as the SDK sees them', () => {
   });
 });
 
+test('RedriveExecution as the SDK sees it: the redrive date, the redrive fields of DescribeExecution, ExecutionNotRedrivable', async () => {
+  let broken = true;
+  t.fakes.functions.set('sdk-flaky-step', () => {
+    if (broken) throw new FunctionError('Broken', 'not yet');
+    return 'fixed';
+  });
+  const machine = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Task', Resource: functionArn('sdk-flaky-step'), End: true } } });
+  const created = await client.send(new CreateStateMachineCommand({ name: 'sdk-redrive', definition: machine, roleArn: 'arn:aws:iam::000000000000:role/r' }));
+  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, input: '{}' }));
+  const failed = await t.finished(executionArn!);
+  expect(failed.status).toBe('FAILED');
+  const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+  expect(described).toMatchObject({ redriveCount: 0, redriveStatus: 'REDRIVABLE' });
+
+  broken = false;
+  // The SDK fills in a clientToken (an idempotency token) by itself.
+  const { redriveDate } = await client.send(new RedriveExecutionCommand({ executionArn }));
+  expect(redriveDate).toBeInstanceOf(Date);
+  await t.until(async () => (await client.send(new DescribeExecutionCommand({ executionArn }))).status === 'SUCCEEDED');
+  const redriven = await client.send(new DescribeExecutionCommand({ executionArn }));
+  expect(redriven).toMatchObject({ output: '"fixed"', redriveCount: 1, redriveDate, redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' });
+  const refused = client.send(new RedriveExecutionCommand({ executionArn }));
+  await expect(refused).rejects.toBeInstanceOf(ExecutionNotRedrivable);
+  await expect(refused).rejects.toThrow('Execution is SUCCEEDED and cannot be redriven');
+});
+
+/**
+ * Debian's AWS CLI (2.9.19) predates RedriveExecution (November 2023). Its botocore reads further service models from
+ * AWS_DATA_PATH, so this adds the operation and the redrive members of DescribeExecution to a copy of its own Step
+ * Functions model, as the API reference describes them
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
+ */
+function cliModelWithRedrive(): string {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'aws-cli-models-'));
+  const relative = 'stepfunctions/2016-11-23/service-2.json';
+  const model = JSON.parse(readFileSync(path.join('/usr/lib/python3/dist-packages/awscli/botocore/data', relative), 'utf8'));
+  model.operations.RedriveExecution ??= {
+    name: 'RedriveExecution',
+    http: { method: 'POST', requestUri: '/' },
+    input: { shape: 'RedriveExecutionInput' },
+    output: { shape: 'RedriveExecutionOutput' },
+    errors: [{ shape: 'ExecutionDoesNotExist' }, { shape: 'ExecutionNotRedrivable' }, { shape: 'InvalidArn' }, { shape: 'ValidationException' }],
+    idempotent: true,
+  };
+  Object.assign(model.shapes, {
+    RedriveExecutionInput: {
+      type: 'structure',
+      required: ['executionArn'],
+      members: { executionArn: { shape: 'Arn' }, clientToken: { shape: 'ClientTokenForRedrive', idempotencyToken: true } },
+    },
+    ClientTokenForRedrive: { type: 'string', max: 64, min: 1 },
+    RedriveExecutionOutput: { type: 'structure', required: ['redriveDate'], members: { redriveDate: { shape: 'Timestamp' } } },
+    ExecutionNotRedrivable: { type: 'structure', members: { message: { shape: 'ErrorMessage' } }, exception: true },
+    RedriveCountForCli: { type: 'integer' },
+    RedriveStatusForCli: { type: 'string', enum: ['REDRIVABLE', 'NOT_REDRIVABLE', 'REDRIVABLE_BY_MAP_RUN'] },
+  });
+  Object.assign(model.shapes.DescribeExecutionOutput.members, {
+    redriveCount: { shape: 'RedriveCountForCli' },
+    redriveDate: { shape: 'Timestamp' },
+    redriveStatus: { shape: 'RedriveStatusForCli' },
+    redriveStatusReason: { shape: 'SensitiveData' },
+  });
+  mkdirSync(path.dirname(path.join(directory, relative)), { recursive: true });
+  writeFileSync(path.join(directory, relative), JSON.stringify(model));
+  return directory;
+}
+
 /** The AWS CLI v2 (Debian's /usr/bin/aws), answering parsed JSON. */
 function aws(...args: string[]): Promise<any> {
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+  return awsWith({}, ...args);
+}
+
+function awsWith(extraEnv: Record<string, string>, ...args: string[]): Promise<any> {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', ...extraEnv };
   return new Promise((resolve, reject) => {
     execFile('/usr/bin/aws', ['--endpoint-url', endpoint, '--output', 'json', ...args], { env }, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim() ? JSON.parse(stdout) : {}),
@@ -186,4 +262,28 @@ test('the AWS CLI creates, starts and reads an execution', async () => {
   const history = await aws('stepfunctions', 'get-execution-history', '--execution-arn', executionArn);
   expect(history.events.map((event: any) => event.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
   await expect(aws('stepfunctions', 'describe-execution', '--execution-arn', `${executionArn}-missing`)).rejects.toThrow(/ExecutionDoesNotExist/);
+}, 30_000);
+
+test('the AWS CLI redrives a failed execution (redrive-execution) and describes the redrive', async () => {
+  const models = cliModelWithRedrive();
+  try {
+    const cli = (...args: string[]) => awsWith({ AWS_DATA_PATH: models }, ...args);
+    let broken = true;
+    t.fakes.functions.set('cli-flaky-step', () => {
+      if (broken) throw new FunctionError('Broken', 'not yet');
+      return 'fixed';
+    });
+    const machine = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Task', Resource: functionArn('cli-flaky-step'), End: true } } });
+    const { stateMachineArn } = await cli('stepfunctions', 'create-state-machine', '--name', 'cli-redrive', '--role-arn', 'arn:aws:iam::000000000000:role/r', '--definition', machine);
+    const { executionArn } = await cli('stepfunctions', 'start-execution', '--state-machine-arn', stateMachineArn, '--name', 'cli-redrive-1');
+    await t.finished(executionArn);
+    broken = false;
+    const redriven = await cli('stepfunctions', 'redrive-execution', '--execution-arn', executionArn);
+    expect(redriven.redriveDate).toEqual(expect.any(String));
+    await t.until(async () => (await t.call('DescribeExecution', { executionArn })).status === 'SUCCEEDED');
+    expect(await cli('stepfunctions', 'describe-execution', '--execution-arn', executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"fixed"', redriveCount: 1, redriveStatus: 'NOT_REDRIVABLE' });
+    await expect(cli('stepfunctions', 'redrive-execution', '--execution-arn', executionArn)).rejects.toThrow(/ExecutionNotRedrivable.*Execution is SUCCEEDED and cannot be redriven/);
+  } finally {
+    rmSync(models, { recursive: true, force: true });
+  }
 }, 30_000);

@@ -44,6 +44,7 @@ const DEFAULT_PAGE_SIZE = 100;
 const LOGGING_OFF = { level: 'OFF', includeExecutionData: false };
 const TRACING_OFF = { enabled: false };
 const NOT_EXPRESS = 'This operation is not supported by EXPRESS state machines.';
+const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'];
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -91,6 +92,8 @@ export class StepFunctionsService implements StatesApi {
         return this.getExecutionHistory(request);
       case 'StopExecution':
         return this.stopExecution(request);
+      case 'RedriveExecution':
+        return this.redriveExecution(request);
       case 'SendTaskSuccess':
         return this.sendTaskSuccess(request);
       case 'SendTaskFailure':
@@ -263,10 +266,38 @@ export class StepFunctionsService implements StatesApi {
     const version: MachineVersion = { arn: machine.arn, name: machine.name, type: machine.type, roleArn: machine.roleArn, definition: machine.definition, compiled: machine.compiled };
     const execution = new Execution(version, arn, name, input, this.cloud, this.integrations);
     this.executions.set(arn, execution);
-    machine.running.add(execution);
-    void execution.done.then(() => this.closed(machine, execution));
+    this.opened(machine, execution);
     execution.start();
     return execution;
+  }
+
+  private opened(machine: StateMachineRecord, execution: Execution): void {
+    machine.running.add(execution);
+    void execution.done.then(() => this.closed(machine, execution));
+  }
+
+  /**
+   * Resumes a FAILED, TIMED_OUT or ABORTED Standard execution where it stopped (execution.ts). The same clientToken
+   * within 15 minutes answers the same redrive again instead of redriving twice.
+   * https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html
+   */
+  private redriveExecution(request: Record<string, any>) {
+    const clientToken = optionalText(request.clientToken, 'clientToken', 64);
+    if (clientToken === '') throw validationError("Value '' at 'clientToken' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    const arn = request.executionArn;
+    if (typeof arn !== 'string' || !EXECUTION_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+    const execution = this.executions.get(arn);
+    if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    if (execution.machine.type === 'EXPRESS') throw new AwsError('ExecutionNotRedrivable', NOT_EXPRESS);
+    const answered = clientToken === undefined ? undefined : execution.redriveTokens.answered(clientToken);
+    if (answered !== undefined) return { redriveDate: seconds(answered) };
+    const machine = this.machines.get(execution.machine.arn)!;
+    const reason = execution.notRedrivable(machine.status === 'DELETING');
+    if (reason) throw new AwsError('ExecutionNotRedrivable', reason);
+    execution.redrive();
+    this.opened(machine, execution);
+    if (clientToken !== undefined) execution.redriveTokens.remember(clientToken, execution.redriveDate!);
+    return { redriveDate: seconds(execution.redriveDate!) };
   }
 
   private closed(machine: StateMachineRecord, execution: Execution): void {
@@ -299,18 +330,24 @@ export class StepFunctionsService implements StatesApi {
   }
 
   private describeExecution(request: Record<string, any>) {
-    return { ...this.executionView(this.executionFor(request.executionArn)), redriveCount: 0 };
+    const execution = this.executionFor(request.executionArn);
+    const { redriveStatus, redriveStatusReason } = execution.statusView(this.machines.get(execution.machine.arn)?.status === 'DELETING');
+    return { ...this.executionView(execution), redriveStatus, ...(redriveStatusReason !== undefined && { redriveStatusReason }) };
   }
 
   private listExecutions(request: Record<string, any>) {
     const machine = this.machineFor(request.stateMachineArn, { deleting: true });
     if (machine.type === 'EXPRESS') throw new AwsError('StateMachineTypeNotSupported', NOT_EXPRESS);
-    const { statusFilter } = request;
+    const { statusFilter, redriveFilter } = request;
     if (statusFilter !== undefined && !EXECUTION_STATUSES.includes(statusFilter)) {
       throw validationError(`Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(', ')}]`);
     }
+    if (redriveFilter !== undefined && !REDRIVE_FILTERS.includes(redriveFilter)) {
+      throw validationError(`Value '${redriveFilter}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [${REDRIVE_FILTERS.join(', ')}]`);
+    }
+    const redriven = (execution: Execution) => redriveFilter === undefined || (execution.redriveCount > 0) === (redriveFilter === 'REDRIVEN');
     // Most recent first.
-    const executions = machine.executions.filter((execution) => statusFilter === undefined || execution.status === statusFilter).reverse();
+    const executions = machine.executions.filter((execution) => (statusFilter === undefined || execution.status === statusFilter) && redriven(execution)).reverse();
     const { items, nextToken } = page(executions, (execution) => execution.arn, request.maxResults, request.nextToken);
     return {
       executions: items.map((execution) => this.executionListItem(execution)),
@@ -411,6 +448,8 @@ export class StepFunctionsService implements StatesApi {
       status: execution.status,
       startDate: seconds(execution.startDate),
       ...(execution.stopDate !== undefined && { stopDate: seconds(execution.stopDate) }),
+      redriveCount: execution.redriveCount,
+      ...(execution.redriveDate !== undefined && { redriveDate: seconds(execution.redriveDate) }),
     };
   }
 

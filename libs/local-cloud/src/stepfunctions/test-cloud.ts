@@ -21,6 +21,8 @@ export class Fakes {
   readonly functions = new Map<string, FunctionHandler>();
   readonly invocations: Array<{ functionName: string; event: any; async: boolean }> = [];
   readonly events: PutEventsEntry[] = [];
+  /** What the service itself put (status-change events), parsed, in order. */
+  readonly serviceEvents: Array<{ source: string; detailType: string; resources?: string[]; detail: any; eventBusName?: string }> = [];
   readonly messages: Array<{ queue: string; body: string; attributes?: Record<string, SqsMessageAttribute>; options?: object }> = [];
   /** Entries whose DetailType is listed here fail in PutEvents. */
   readonly failingDetailTypes = new Set<string>();
@@ -45,7 +47,13 @@ export class Fakes {
       },
     };
     cloud.events = {
-      putEvents: async (entries): Promise<PutEventsResult> => {
+      putEvents: async (entries, options): Promise<PutEventsResult> => {
+        if (options?.awsService) {
+          for (const entry of entries) {
+            this.serviceEvents.push({ source: entry.Source!, detailType: entry.DetailType!, resources: entry.Resources, detail: JSON.parse(entry.Detail!), eventBusName: entry.EventBusName });
+          }
+          return { Entries: entries.map((_, i) => ({ EventId: `service-event-${i}` })), FailedEntryCount: 0 };
+        }
         const results = entries.map((entry) => {
           if (this.failingDetailTypes.has(entry.DetailType ?? '')) return { ErrorCode: 'InternalFailure', ErrorMessage: 'failed on purpose' };
           this.events.push(entry);

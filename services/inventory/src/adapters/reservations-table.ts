@@ -61,6 +61,11 @@ export class ReservationsTable {
     return (Item as { status: ReservationStatus }).status;
   }
 
+  async get(orderId: string): Promise<PreviousReservation | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
+    return Item as PreviousReservation | undefined;
+  }
+
   /** Marks the order CANCELLED (creating a tombstone if it was never placed here) and answers what it was before. */
   async cancel(orderId: string): Promise<PreviousReservation | undefined> {
     const { Attributes } = await this.db.send(

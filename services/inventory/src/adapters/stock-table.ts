@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { StockLine } from '../domain/events';
 import type { ItemOutcome } from '../domain/reservation';
 import type { StockLevel } from '../domain/stock';
-import { dynamoDocuments, requiredEnv } from '@shop/service-kit';
+import { dynamoDocuments, requiredEnv, scanItems } from '@shop/service-kit';
 
 interface StockItem extends StockLevel {
   /** orderId → units held for it: makes a reservation and its release happen at most once per order. */
@@ -87,6 +87,15 @@ export class StockTable {
       if (error instanceof ConditionalCheckFailedException) return { sku, quantity: 0 };
       throw error;
     }
+  }
+
+  /** What every order holds, by order: orderId → the skus it holds. The whole table is scanned, page by page. */
+  async holdings(): Promise<Map<string, string[]>> {
+    const byOrder = new Map<string, string[]>();
+    for await (const item of scanItems<Pick<StockItem, 'sku' | 'reservations'>>({ TableName: this.tableName, ProjectionExpression: 'sku, reservations' }, this.db)) {
+      for (const orderId of Object.keys(item.reservations ?? {})) byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), item.sku]);
+    }
+    return byOrder;
   }
 
   private async read(sku: string): Promise<StockItem | undefined> {

@@ -58,18 +58,22 @@ export function releasePlan(previous: PreviousReservation | undefined): ReleaseP
   return { action: 'NOTHING_HELD' };
 }
 
+/** Standard workflows run once per execution name: one reservation saga and one release saga per order. */
+export const reservationExecutionName = (orderId: string) => `reserve-${orderId}`;
+export const releaseExecutionName = (orderId: string) => `release-${orderId}`;
+
 /** Saga inputs are built from the event alone, so a repeated start carries the identical input (Standard: one run per name). */
 export function reservationSagaStart(detail: DetailOf<'OrderPlaced.v1'>) {
   const { orderId, items } = detail.data;
   return {
-    name: `reserve-${orderId}`,
+    name: reservationExecutionName(orderId),
     input: { orderId, items: reservationLines(items), cause: causeOf(detail) },
   };
 }
 
 export function releaseSagaStart(detail: DetailOf<'OrderCancelled.v1'>) {
   const { orderId } = detail.data;
-  return { name: `release-${orderId}`, input: { orderId, cause: causeOf(detail) } };
+  return { name: releaseExecutionName(orderId), input: { orderId, cause: causeOf(detail) } };
 }
 
 const causeOf = ({ metadata }: { metadata: Cause['metadata'] }): Cause => ({ metadata: { id: metadata.id, correlationId: metadata.correlationId } });

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocuments, isConditionFailed, requiredEnv } from '@shop/service-kit';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocuments, isConditionFailed, requiredEnv, scanItems, traced } from '@shop/service-kit';
 import { recordedSend, type NotificationClaim, type SentRecord } from '../domain/claim';
 import type { NotificationTemplate, Outcome } from '../domain/events';
 
@@ -48,7 +48,7 @@ export async function listSentNotifications(
 // backoff with jitter, about 3 s at most in all, within the function's 10 s).
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
 let claimsClient: DynamoDBDocumentClient | undefined;
-const claimsDocuments = () => (claimsClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 6 })));
+const claimsDocuments = () => (claimsClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 6 }))));
 
 /** The claims of the notifications table, as the sendEmail step reads and settles its own. */
 export class NotificationClaims {
@@ -59,6 +59,42 @@ export class NotificationClaims {
 
   static fromEnv(): NotificationClaims {
     return new NotificationClaims(requiredEnv('NOTIFICATIONS_TABLE'));
+  }
+
+  /** Every claim still CLAIMED (a send in progress, or one whose execution ended without settling it), page by page. */
+  claimed(): AsyncGenerator<Pick<NotificationClaim, 'orderId' | 'outcome' | 'claimedBy'>> {
+    return scanItems(
+      {
+        TableName: this.tableName,
+        FilterExpression: '#status = :claimed',
+        ProjectionExpression: 'orderId, outcome, claimedBy',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':claimed': 'CLAIMED' },
+      },
+      this.client,
+    );
+  }
+
+  /**
+   * Releases `claimedBy`'s claim, as the saga's ReleaseClaim state does, so that another attempt can send the outcome;
+   * false when it is no longer that execution's CLAIMED claim.
+   */
+  async release(orderId: string, outcome: Outcome, claimedBy: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { orderId, outcome },
+          ConditionExpression: '#status = :claimed AND claimedBy = :me',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':me': claimedBy },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   async get(orderId: string, outcome: Outcome): Promise<NotificationClaim | undefined> {

@@ -4,7 +4,7 @@ import { classifySendError, EmailRejected, EmailServiceUnavailable, EmailThrottl
 const sdkError = (name: string, status?: number) => Object.assign(new Error(`${name} says no`), { name, ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }) });
 const email = { from: 'orders@shop.example', to: 'grace@example.com', subject: 'S', text: 'T', html: '<p>H</p>' };
 
-describe('classifySendError: what the saga retries, releases or keeps', () => {
+describe('classifySendError: how the saga tells SES refusals, throttles and outages apart', () => {
   it('429 / TooManyRequestsException is throttling (retried with backoff)', () => {
     expect(classifySendError(sdkError('TooManyRequestsException', 429))).toBeInstanceOf(EmailThrottled);
   });
@@ -14,7 +14,7 @@ describe('classifySendError: what the saga retries, releases or keeps', () => {
     expect(classifySendError(sdkError('ServiceUnavailable', 503))).toBeInstanceOf(EmailServiceUnavailable);
   });
 
-  it.each(['BadRequestException', 'MessageRejected', 'MailFromDomainNotVerifiedException', 'SendingPausedException', 'AccountSuspendedException'])('%s is a refusal (not retried; the claim is released)', (name) => {
+  it.each(['BadRequestException', 'MessageRejected', 'MailFromDomainNotVerifiedException', 'SendingPausedException', 'AccountSuspendedException'])('%s is a refusal (nothing was sent)', (name) => {
     const error = classifySendError(sdkError(name, 400));
     expect(error).toBeInstanceOf(EmailRejected);
     expect(error.message).toBe(`${name}: ${name} says no`);

@@ -1,4 +1,5 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { traced } from '@shop/service-kit';
 
 export interface OutgoingEmail {
   from: string;
@@ -10,8 +11,8 @@ export interface OutgoingEmail {
 
 /**
  * Why a send failed, as the saga's Retry / Catch match it (the Lambda error name). When SES answers with an error it
- * has not sent the e-mail (https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-error-messages.html), so these
- * three leave the claim free to release; any other failure (no answer at all) may have sent it.
+ * has not sent the e-mail (https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-error-messages.html): these three
+ * mean nothing was sent; any other failure (no answer at all) may have sent it.
  */
 export class EmailThrottled extends Error {
   override readonly name = 'EmailThrottled';
@@ -46,7 +47,7 @@ export function classifySendError(error: unknown): Error {
 let client: SESv2Client | undefined;
 
 /** Sends one e-mail with SES v2 Simple content; resolves to SES's message id. */
-export async function sendWithSes(email: OutgoingEmail, ses: Pick<SESv2Client, 'send'> = (client ??= new SESv2Client({ maxAttempts: 1 }))): Promise<string> {
+export async function sendWithSes(email: OutgoingEmail, ses: Pick<SESv2Client, 'send'> = (client ??= traced(new SESv2Client({ maxAttempts: 1 })))): Promise<string> {
   try {
     const { MessageId } = await ses.send(
       new SendEmailCommand({

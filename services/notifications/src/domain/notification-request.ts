@@ -57,7 +57,7 @@ const withTemplate = (template: NotificationTemplate) => ({ template, outcome: o
 export const executionName = (orderId: string, outcome: Outcome) => `notify-${orderId}-${outcome}`;
 
 /**
- * The name of a further attempt, started by another event after the outcome's execution failed (its claim released):
+ * The name of a further attempt, started by another event after the outcome's execution failed (perhaps before it claimed):
  * one per event, so a redelivery of that event still starts nothing new. The claim in the notifications table,
  * not the name, is what keeps it to one e-mail.
  */

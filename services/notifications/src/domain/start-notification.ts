@@ -19,9 +19,9 @@ const NOTIFYING = new Set(['RUNNING', 'SUCCEEDED', 'PENDING_REDRIVE']);
 /**
  * Starts the saga of the request's outcome, once per outcome. A second event for the same outcome (PaymentFailed
  * after OrderCancelled, or the reverse) finds the name taken: ExecutionAlreadyExists means "already notified"
- * while that execution runs or has succeeded. When it failed (its claim released: the e-mail was not sent), this event
- * starts one more attempt under its own name, so a later event can still tell the customer; the saga's conditional
- * claim keeps it to one e-mail whatever runs.
+ * while that execution runs or has succeeded. When it failed, this event starts one more attempt under its own name,
+ * so a later event can still tell the customer if the failed one never claimed the outcome; the saga's conditional
+ * claim keeps it to one e-mail whatever runs (a failed execution keeps its claim, and is redriven from FailedSagasQueue).
  */
 export async function startNotification(request: NotificationRequest, saga: NotificationSaga): Promise<StartResult> {
   const name = executionName(request.orderId, request.outcome);

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CorrelationRecord, Outcome, OutcomeKind } from '../domain/outcomes';
 import type { CancelReason, Order } from '../domain/order';
-import { dynamoDocuments, requiredEnv } from '@shop/service-kit';
+import { dynamoDocuments, requiredEnv, scanItems } from '@shop/service-kit';
 
 /** An order as the table keeps it: the order, plus the saga's correlation bookkeeping. */
 export type OrderRecord = Order & Required<Pick<CorrelationRecord, 'outcomes' | 'waits'>>;
@@ -54,6 +54,20 @@ export class OrdersTable {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':pending': 'PENDING' },
       }),
+    );
+  }
+
+  /** Every PENDING order (id, status and creation time), the whole table scanned page by page. */
+  pending(): AsyncGenerator<Pick<Order, 'orderId' | 'status' | 'createdAt'>> {
+    return scanItems(
+      {
+        TableName: this.tableName,
+        FilterExpression: '#status = :pending',
+        ProjectionExpression: 'orderId, #status, createdAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING' },
+      },
+      this.client,
     );
   }
 

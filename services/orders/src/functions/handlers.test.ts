@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { captureMetrics } from '@shop/service-kit/src/testing';
 import { paymentCompletedEvent, paymentFailedEvent } from '../../../payments/src/domain/events';
 import type { Payment } from '../../../payments/src/domain/payment';
 import { inventoryReservedEvent } from '../../../inventory/src/domain/events';
@@ -112,6 +113,17 @@ describe('POST /orders', () => {
     const start = `start ${JSON.stringify({ orderId, outcomeTimeoutSeconds: 300 })}`;
     expect(calls).toEqual([`create ${orderId} PENDING 1000`, start, `found ${orderId} PENDING 1000`, start]);
     expect(stored.size).toBe(1);
+  });
+
+  it('counts an order placed once, by the placement that stored it: not by a retry, nor by one that failed', async () => {
+    const { effects } = placementFakes();
+    const { metrics } = await captureMetrics(async () => {
+      await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+      await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+      const unavailable = placementFakes({ startSaga: async () => Promise.reject(new SagaNotStartedError('down')) });
+      await handlePlaceOrder(post(body), context, unavailable.effects, notIdempotent);
+    });
+    expect(metrics.map((m) => [m.namespace, m.name, m.value])).toEqual([['Shop', 'OrdersPlaced', 1]]);
   });
 
   it('does not start a saga again for an order of the key that is no longer PENDING', async () => {
@@ -283,6 +295,19 @@ describe('saga steps', () => {
       { status: 'CONFIRMED' },
       { status: 'CANCELLED', reason: 'TIMEOUT', reasonDetail: 'no inventory outcome in time' },
       { status: 'CANCELLED', reason: 'OUT_OF_STOCK', reasonDetail: 'OUT_OF_STOCK: A' },
+    ]);
+  });
+
+  it('settleOrder counts each order confirmed, and each cancelled by its reason', async () => {
+    const stored = { ...order(), outcomes: {}, waits: {} };
+    const orders = { get: async () => stored, settle: async (_: string, s: Settlement) => ({ ...stored, ...s, updatedAt: 'now' }) };
+    const { metrics } = await captureMetrics(async () => {
+      await settleOrder({ orderId: stored.orderId, status: 'CONFIRMED' }, orders);
+      await settleOrder({ orderId: stored.orderId, status: 'CANCELLED', reason: 'PAYMENT_FAILED' }, orders);
+    });
+    expect(metrics.map((m) => [m.name, m.unit, m.value, m.dimensions.reason])).toEqual([
+      ['OrdersConfirmed', 'Count', 1, undefined],
+      ['OrdersCancelled', 'Count', 1, 'PAYMENT_FAILED'],
     ]);
   });
 

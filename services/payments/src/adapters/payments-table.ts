@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PaymentFailureReason, PaymentRecord, PaymentRequest, PaymentStatus } from '../domain/payment';
-import { dynamoDocuments, isConditionFailed, requiredEnv } from '@shop/service-kit';
+import { dynamoDocuments, isConditionFailed, requiredEnv, scanItems } from '@shop/service-kit';
 
 /** What the refund saga found when it asked for cancellation: ABSENT when the payment had not begun. */
 export interface CancellationRequested {
@@ -29,6 +29,32 @@ export class PaymentsTable {
   async get(orderId: string): Promise<PaymentRecord | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
     return Item as PaymentRecord | undefined;
+  }
+
+  /** Every payment's order, status and cancellation flag, the whole table scanned page by page. */
+  all(): AsyncGenerator<Pick<PaymentRecord, 'orderId' | 'status' | 'cancelRequested'>> {
+    return scanItems({ TableName: this.tableName, ProjectionExpression: 'orderId, #status, cancelRequested', ExpressionAttributeNames: { '#status': 'status' } }, this.client);
+  }
+
+  /**
+   * Records what a release moved (the provider's own totals), from the status the sweep read: a cancelled payment
+   * becomes REFUNDED, VOIDED or CANCELLED; one already settled keeps its status with the totals corrected. False when
+   * the row changed since it was read (a saga moved it: the next sweep looks again).
+   */
+  async recordRelease(orderId: string, from: PaymentStatus, to: PaymentStatus, moved: { captured: number; refunded: number }, now: Date): Promise<boolean> {
+    try {
+      await this.update({
+        Key: { orderId },
+        UpdateExpression: `SET #status = :to, captured = :captured, refunded = :refunded${to === 'REFUNDED' ? ', refundedAt = if_not_exists(refundedAt, :now)' : ''}`,
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': to, ':from': from, ':captured': moved.captured, ':refunded': moved.refunded, ...(to === 'REFUNDED' ? { ':now': now.toISOString() } : {}) },
+      });
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   /**

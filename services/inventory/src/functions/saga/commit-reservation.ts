@@ -1,3 +1,4 @@
+import { recordBusinessMetric } from '@shop/service-kit';
 import { reservationsTable, type ReservationsTable } from '../../adapters/reservations-table';
 import { settle, type ItemOutcome } from '../../domain/reservation';
 
@@ -10,6 +11,7 @@ export async function commitReservation(input: { orderId: string; results: ItemO
   const status = await reservations.settle(input.orderId, settlement);
   if (status === 'CANCELLED') return { outcome: 'CANCELLED' as const, reserved: settlement.reserved };
   if (status !== settlement.outcome) throw new Error(`reservation ${input.orderId} is ${status}, cannot settle it as ${settlement.outcome}`);
+  if (settlement.outcome === 'FAILED') recordBusinessMetric('ReservationsFailed', { dimensions: { reason: settlement.reason } });
   return settlement;
 }
 

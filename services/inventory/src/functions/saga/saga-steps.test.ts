@@ -1,4 +1,5 @@
 import { PublishError, type DomainEvent } from '@shop/events';
+import { captureMetrics } from '@shop/service-kit/src/testing';
 import type { Settlement } from '../../domain/reservation';
 import { beginRelease } from './begin-release';
 import { beginReservation } from './begin-reservation';
@@ -27,6 +28,16 @@ describe('commitReservation', () => {
   it('fails on a record that contradicts the items (the saga compensates)', async () => {
     const settle = jest.fn(async () => 'FAILED' as const);
     await expect(commitReservation({ orderId: ORDER, results }, { settle })).rejects.toThrow(`reservation ${ORDER} is FAILED, cannot settle it as RESERVED`);
+  });
+
+  it('counts a reservation that failed, by its reason, and none that succeeded or was cancelled', async () => {
+    const short = [...results, { sku: 'C', quantity: 3, reserved: false as const, available: 1, reason: 'OUT_OF_STOCK' as const }];
+    const { metrics } = await captureMetrics(async () => {
+      await commitReservation({ orderId: ORDER, results: short }, { settle: async (_orderId: string, s: Settlement) => s.outcome });
+      await commitReservation({ orderId: ORDER, results }, { settle: async (_orderId: string, s: Settlement) => s.outcome });
+      await commitReservation({ orderId: ORDER, results: short }, { settle: async () => 'CANCELLED' as const });
+    });
+    expect(metrics.map((m) => [m.name, m.value, m.dimensions.reason])).toEqual([['ReservationsFailed', 1, 'OUT_OF_STOCK']]);
   });
 });
 

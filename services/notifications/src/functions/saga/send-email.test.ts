@@ -1,3 +1,4 @@
+import { captureMetrics } from '@shop/service-kit/src/testing';
 import { EmailRejected, type OutgoingEmail } from '../../adapters/ses-email-sender';
 import { ClaimNotHeld, type NotificationClaim, type SentRecord } from '../../domain/claim';
 import { DEFAULT_FROM, sendEmail, type SendEmailEffects } from './send-email';
@@ -50,6 +51,17 @@ describe('sendEmail step', () => {
     const { effects, sent } = world(claimed());
     await sendEmail(input, effects);
     expect(sent[0]!.from).toBe('orders@shop.example');
+  });
+
+  it('counts an e-mail sent by its outcome once SES accepted it, not when run again, nor when SES refused it', async () => {
+    const { effects } = world(claimed());
+    const refused = world(claimed(), async () => Promise.reject(new EmailRejected('address blocked')));
+    const { metrics } = await captureMetrics(async () => {
+      await sendEmail(input, effects);
+      await sendEmail(input, effects);
+      await expect(sendEmail(input, refused.effects)).rejects.toThrow('address blocked');
+    });
+    expect(metrics.map((m) => [m.name, m.value, m.dimensions.outcome])).toEqual([['EmailsSent', 1, 'CONFIRMED']]);
   });
 
   it('run again after its outcome was lost, answers the recorded e-mail and sends nothing', async () => {

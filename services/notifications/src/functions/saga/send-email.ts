@@ -1,3 +1,4 @@
+import { recordBusinessMetric } from '@shop/service-kit';
 import { NotificationClaims } from '../../adapters/notifications-table';
 import { sendWithSes, type OutgoingEmail } from '../../adapters/ses-email-sender';
 import { recordedSend, type SentRecord } from '../../domain/claim';
@@ -33,8 +34,9 @@ const effectsFromEnv = (): SendEmailEffects => ({ claims: NotificationClaims.fro
  * out in between, SES's answer was lost, or the write failed past its retries). A retried step then finds the claim
  * CLAIMED and sends a second e-mail.
  *
- * Throws EmailThrottled / EmailServiceUnavailable / EmailRejected (SES said no: nothing sent) for the saga to retry or
- * release the claim, and ClaimNotHeld when the claim is not this execution's.
+ * Throws EmailThrottled / EmailServiceUnavailable / EmailRejected (SES said no: nothing sent) for the saga to retry,
+ * and ClaimNotHeld when the claim is not this execution's. The claim is never released: a send that cannot finish
+ * fails the execution at this step, and its redrive sends through the same claim.
  */
 export async function sendEmail(input: SendEmailInput, effects: SendEmailEffects = effectsFromEnv()): Promise<SentRecord> {
   const { orderId, outcome, claimedBy } = input;
@@ -42,6 +44,7 @@ export async function sendEmail(input: SendEmailInput, effects: SendEmailEffects
   if (recorded) return recorded;
   const from = process.env.NOTIFICATIONS_FROM || DEFAULT_FROM;
   const messageId = await effects.send({ from, to: input.recipient, subject: input.subject, text: input.text, html: input.html });
+  recordBusinessMetric('EmailsSent', { dimensions: { outcome } });
   return effects.claims.markSent(orderId, outcome, claimedBy, { messageId, sentAt: effects.now().toISOString() });
 }
 

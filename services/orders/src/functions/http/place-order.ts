@@ -3,7 +3,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { requiredEnv } from '@shop/service-kit';
+import { recordBusinessMetric, requiredEnv } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
 import { orderSagaStarterFromEnv, SagaNotStartedError, type StartOrderSaga } from '../../adapters/saga-starter';
 import { isPlacementOf, keyedOrderId, placedOrder, type NewOrder } from '../../domain/order';
@@ -58,6 +58,8 @@ export async function placeOrder(request: NewOrder, orderId: string, effects: Pl
     }
     throw new PlacementUnavailableError(`the order could not be placed now: ${(error as Error).message}`, { cause: error });
   }
+  // Placed once: by the call that stored it (a retry under the same key finds it stored).
+  if (!existing) recordBusinessMetric('OrdersPlaced');
   return { orderId, status: 'PENDING' };
 }
 

@@ -1,3 +1,4 @@
+import { recordBusinessMetric } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
 import { cancellationDetail } from '../../domain/outcomes';
 import type { CancelReason } from '../../domain/order';
@@ -11,11 +12,13 @@ export type SettleRequest =
 export async function settleOrder(request: SettleRequest, orders: Pick<OrdersTable, 'get' | 'settle'>) {
   if (request.status === 'CONFIRMED') {
     const order = await orders.settle(request.orderId, { status: 'CONFIRMED' });
+    recordBusinessMetric('OrdersConfirmed');
     return { status: order.status, updatedAt: order.updatedAt };
   }
   const current = await orders.get(request.orderId);
   const reasonDetail = cancellationDetail(request.reason, current ?? {}, { detail: request.detail, error: request.error });
   const order = await orders.settle(request.orderId, { status: 'CANCELLED', reason: request.reason, reasonDetail });
+  recordBusinessMetric('OrdersCancelled', { dimensions: { reason: request.reason } });
   return { status: order.status, reason: order.reason, reasonDetail: order.reasonDetail, updatedAt: order.updatedAt };
 }
 

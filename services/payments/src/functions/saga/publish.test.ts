@@ -1,7 +1,8 @@
 import type { DomainEvent } from '@shop/events';
+import { captureMetrics } from '@shop/service-kit/src/testing';
 import type { PaymentRecord } from '../../domain/payment';
 import { failureMessage } from './ledger-steps';
-import { createHandler as createPublish, eventFor } from './publish';
+import { amountsMoved, createHandler as createPublish, eventFor } from './publish';
 
 const orderId = '3f1c2a9e-8b7d-4e6f-9a1b-2c3d4e5f6a7b';
 const cause = { metadata: { id: 'a1b2c3d4-0000-4000-8000-000000000002', correlationId: orderId } };
@@ -42,5 +43,31 @@ describe('publish', () => {
     expect(await publish({ type: 'PaymentCompleted', orderId, cause })).toEqual({ detailType: 'PaymentCompleted.v1', id: put[0]!.detail.metadata.id });
     const failing = createPublish(() => ({ payments: { get: async () => record() }, publisher: { publish: async () => { throw new Error('PutEvents failed'); } } }));
     await expect(failing({ type: 'PaymentCompleted', orderId, cause })).rejects.toThrow('PutEvents failed');
+  });
+
+  it('reports the money each event moved, so that captured minus refunded is what the shop holds', () => {
+    expect(amountsMoved('PaymentCompleted', record())).toEqual({ captured: 2598, refunded: 0 });
+    // Refunded by the refund saga after PaymentCompleted reported the capture.
+    expect(amountsMoved('PaymentRefunded', record({ status: 'REFUNDED', refunded: 2598 }))).toEqual({ captured: 0, refunded: 2598 });
+    // Cancelled between capture and commit: the payment saga refunded at once, no PaymentCompleted reported the capture.
+    expect(amountsMoved('PaymentRefunded', record({ status: 'REFUNDED', refunded: 2598, capturedAt: undefined }))).toEqual({ captured: 2598, refunded: 2598 });
+    // A capture whose answer was lost, refunded by the release.
+    expect(amountsMoved('PaymentFailed', record({ status: 'FAILED', captured: 2598, refunded: 2598, capturedAt: undefined }))).toEqual({ captured: 2598, refunded: 2598 });
+    expect(amountsMoved('PaymentFailed', record({ status: 'FAILED', captured: 0, capturedAt: undefined }))).toEqual({ captured: 0, refunded: 0 });
+  });
+
+  it('records the amounts in their currency once the event is on the bus, and none when publishing failed', async () => {
+    const publisher = { publish: async () => ({ published: [] }) };
+    const refunded = record({ status: 'REFUNDED', refunded: 2598, refundedAt: '2026-11-23T12:00:02.000Z' });
+    const { metrics } = await captureMetrics(async () => {
+      await createPublish(() => ({ payments: { get: async () => record() }, publisher }))({ type: 'PaymentCompleted', orderId, cause });
+      await createPublish(() => ({ payments: { get: async () => refunded }, publisher }))({ type: 'PaymentRefunded', orderId, cause });
+      const failing = createPublish(() => ({ payments: { get: async () => record() }, publisher: { publish: async () => { throw new Error('PutEvents failed'); } } }));
+      await expect(failing({ type: 'PaymentCompleted', orderId, cause })).rejects.toThrow('PutEvents failed');
+    });
+    expect(metrics.map((m) => [m.name, m.unit, m.value, m.dimensions.currency])).toEqual([
+      ['AmountCaptured', 'None', 2598, 'EUR'],
+      ['AmountRefunded', 'None', 2598, 'EUR'],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { EventPublisher, type DomainEvent } from '@shop/events';
-import { requiredEnv } from '@shop/service-kit';
+import { eventBridge, recordBusinessMetric, requiredEnv } from '@shop/service-kit';
 import { PaymentsTable } from '../../adapters/payments-table';
 import { paymentCompletedEvent, paymentFailedEvent, paymentRefundedEvent } from '../../domain/events';
 import { asPayment, type Cause, type PaymentRecord } from '../../domain/payment';
@@ -26,6 +26,30 @@ export function eventFor(type: PublishType, record: PaymentRecord, cause: Cause)
   }
 }
 
+/**
+ * The money an event reports as moved, in minor units: PaymentCompleted its capture; PaymentRefunded its refund, and
+ * the capture too when no PaymentCompleted reported it (the order was cancelled between capture and commit, so the
+ * payment saga refunded at once); PaymentFailed what a lost capture took and gave back. Captured minus refunded is
+ * then what the shop holds.
+ */
+export function amountsMoved(type: PublishType, record: PaymentRecord): { captured: number; refunded: number } {
+  switch (type) {
+    case 'PaymentCompleted':
+      return { captured: record.captured, refunded: 0 };
+    case 'PaymentRefunded':
+      return { captured: record.capturedAt ? 0 : record.captured, refunded: record.refunded };
+    case 'PaymentFailed':
+      return { captured: record.captured, refunded: record.refunded };
+  }
+}
+
+function recordAmounts(type: PublishType, record: PaymentRecord): void {
+  const { captured, refunded } = amountsMoved(type, record);
+  const dimensions = { currency: asPayment(record).currency };
+  if (captured > 0) recordBusinessMetric('AmountCaptured', { value: captured, dimensions });
+  if (refunded > 0) recordBusinessMetric('AmountRefunded', { value: refunded, dimensions });
+}
+
 export interface PublishEffects {
   payments: Pick<PaymentsTable, 'get'>;
   publisher: Pick<EventPublisher, 'publish'>;
@@ -33,7 +57,7 @@ export interface PublishEffects {
 
 const defaultEffects = (): PublishEffects => ({
   payments: PaymentsTable.fromEnv(),
-  publisher: new EventPublisher({ eventBusName: requiredEnv('EVENT_BUS_NAME') }),
+  publisher: new EventPublisher({ eventBusName: requiredEnv('EVENT_BUS_NAME'), client: eventBridge() }),
 });
 
 export function createHandler(effects: () => PublishEffects = defaultEffects) {
@@ -43,6 +67,7 @@ export function createHandler(effects: () => PublishEffects = defaultEffects) {
     if (!record) throw new Error(`no payment for order ${input.orderId}`);
     const event = eventFor(input.type, record, input.cause);
     await publisher.publish([event]);
+    recordAmounts(input.type, record);
     return { detailType: event.detailType, id: event.detail.metadata.id };
   };
 }

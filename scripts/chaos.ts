@@ -10,8 +10,9 @@
  */
 import '../libs/local-cloud/src/polyfills';
 
-// In-process, the functions' INFO logs would drown the report (as in the tests: tests/setup-env.ts).
+// In-process, the functions' INFO logs and metric lines would drown the report (as in the tests: tests/setup-env.ts).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { parseArgs } from 'node:util';
 import { formatReport, summaryLine } from './chaos/report';

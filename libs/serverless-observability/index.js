@@ -17,7 +17,7 @@
  *       alarmTopicArn: !ImportValue shop-event-bus-${sls:stage}-AlarmTopicArn
  *       stateMachineLogRetentionInDays: 30               # optional, 30 by default
  */
-const { alarmsFor } = require('./src/alarms');
+const { alarmsFor, sweepAlarmsFor } = require('./src/alarms');
 const { applyLoggingAndTracing, DEFAULT_RETENTION_IN_DAYS } = require('./src/state-machines');
 const { grantTracing } = require('./src/tracing-permissions');
 
@@ -82,7 +82,7 @@ class ServerlessObservability {
   completeTemplate() {
     const { alarmTopicArn } = this.settings();
     const roles = grantTracing(this.resources);
-    const alarms = alarmsFor(this.resources, { topicArn: alarmTopicArn, namePrefix: this.stackName });
+    const alarms = { ...alarmsFor(this.resources, { topicArn: alarmTopicArn, namePrefix: this.stackName }), ...sweepAlarmsFor(this.resources, { topicArn: alarmTopicArn, namePrefix: this.stackName }) };
     this.add(alarms);
     this.log?.verbose(`observability: ${Object.keys(alarms).length} alarms, X-Ray permissions for ${roles.length} roles`);
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { listServices } from '../../scripts/package-services';
-import { packagedResources, repoPath, resourcesOfType, type CfnResource } from './services';
+import { contracts, packagedResources, repoPath, resourcesOfType, type CfnResource } from './services';
 
 /**
  * What every packaged template is watched with (@shop/serverless-observability): this test states, on its own, which
@@ -116,6 +116,26 @@ describe('alarms of the packaged templates', () => {
         AlarmActions: [topicOf(service)],
         OKActions: [topicOf(service)],
       });
+    }
+  });
+
+  it.each(contracts.map(({ service }) => [service] as const))('%s: every sweep schedule has an alarm on what its sweep found (Shop/SweepFound > 0)', (service) => {
+    const schedules = resourcesOfType(service, 'AWS::Scheduler::Schedule');
+    expect(schedules.length).toBeGreaterThan(0);
+    const alarms = resourcesOfType(service, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const [, schedule] of schedules) {
+      const sweep = String(schedule.Properties.Name).replace(`shop-${service}-dev-`, '');
+      expect(alarms.filter((alarm) => alarm.MetricName === 'SweepFound' && alarm.Dimensions.some((d: { Name: string; Value: string }) => d.Name === 'sweep' && d.Value === sweep))).toEqual([
+        expect.objectContaining({
+          Namespace: 'Shop',
+          Dimensions: [{ Name: 'service', Value: service }, { Name: 'sweep', Value: sweep }],
+          Statistic: 'Maximum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'ignore',
+          AlarmActions: [{ 'Fn::ImportValue': 'shop-event-bus-dev-AlarmTopicArn' }],
+        }),
+      ]);
     }
   });
 

@@ -201,4 +201,49 @@ function alarmsFor(resources, { topicArn, namePrefix }) {
   return alarms;
 }
 
-module.exports = { alarmsFor, watchedResources, KINDS };
+/**
+ * A sweep publishes what it found as `Shop`/`SweepFound` (dimensions service and sweep: libs/service-kit sweep.ts)
+ * each run; anything found means a saga left something broken. Every schedule (AWS::Scheduler::Schedule) of the stack
+ * that invokes one of its functions is a sweep: the sweep is the schedule's name after the stack's
+ * (`shop-orders-dev-overdue-orders` → `overdue-orders`), the service the function's POWERTOOLS_SERVICE_NAME. The
+ * alarm's period is the schedule's (15 minutes), and it keeps its state between runs (missing data ignored), so it
+ * stays in ALARM until a run finds nothing.
+ * @param {Resources} resources
+ * @param {{ topicArn: unknown, namePrefix: string, periodSeconds?: number }} options
+ * @returns {Resources}
+ */
+function sweepAlarmsFor(resources, { topicArn, namePrefix, periodSeconds = 900 }) {
+  /** @type {Resources} */
+  const alarms = {};
+  for (const [id, schedule] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule')) {
+    const name = schedule.Properties?.Name;
+    const functionId = schedule.Properties?.Target?.Arn?.['Fn::GetAtt']?.[0];
+    const service = resources[functionId]?.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME;
+    if (typeof name !== 'string' || !name.startsWith(`${namePrefix}-`) || typeof service !== 'string') {
+      throw new Error(`@shop/serverless-observability: schedule ${id} must be named ${namePrefix}-<sweep> and invoke a function of this stack with POWERTOOLS_SERVICE_NAME`);
+    }
+    const sweep = name.slice(namePrefix.length + 1);
+    alarms[`${id}SweepFoundAlarm`] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${namePrefix}-${id}-SweepFound`,
+        AlarmDescription: `${id} (sweep ${sweep}): the sweep found something the sagas should have prevented; it repaired it, but look at why.`,
+        Namespace: 'Shop',
+        MetricName: 'SweepFound',
+        Dimensions: [{ Name: 'service', Value: service }, { Name: 'sweep', Value: sweep }],
+        Statistic: 'Maximum',
+        Period: periodSeconds,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'ignore',
+        AlarmActions: [topicArn],
+        OKActions: [topicArn],
+      },
+    };
+  }
+  return alarms;
+}
+
+module.exports = { alarmsFor, sweepAlarmsFor, watchedResources, KINDS };

@@ -1,14 +1,18 @@
 /**
  * npm run screenshot: docs/dashboard.png (1440x900). Starts the whole system in-process, places orders down
- * different paths (confirmed, declined, out of stock), and opens the dashboard on the confirmed order's saga.
+ * different paths (confirmed, declined, out of stock), and opens the dashboard on the confirmed order's saga. Then
+ * docs/dashboard-alarms.png: a poison event reaches the payments poison queue and its alarm goes red.
  */
 import '../libs/local-cloud/src/polyfills';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { launchBrowser } from '../tests/support/browser';
 import { setOutcomeTimeout, startSystem } from '../tests/support/system';
 import { mountDashboard } from './dashboard';
 
 const OUTPUT = path.join(__dirname, '..', 'docs', 'dashboard.png');
+const ALARMS_OUTPUT = path.join(__dirname, '..', 'docs', 'dashboard-alarms.png');
 
 async function main(): Promise<void> {
   // As in the tests: the SDK's Node-version notice and the in-process functions' INFO logs would drown the output.
@@ -41,6 +45,19 @@ async function main(): Promise<void> {
     await page.getByText('OUT_OF_STOCK').first().waitFor();
     await page.screenshot({ path: OUTPUT });
     console.log(`wrote ${path.relative(process.cwd(), OUTPUT)}`);
+
+    // A poison event (OrderPlaced.v2 whose total is not money) fails the payments consumer three times: its record
+    // lands in PoisonEventsQueue, whose depth alarm goes to ALARM and notifies the stage's topic.
+    const events = new EventBridgeClient({ endpoint: system.local.url, region: system.local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const detail = { metadata: { id: randomUUID(), version: 'v2', timestamp: new Date().toISOString(), correlationId: 'poison', domain: 'orders', service: 'orders' }, data: { orderId: randomUUID(), total: 'a lot' } };
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-dev', Source: 'shop.orders', DetailType: 'OrderPlaced.v2', Detail: JSON.stringify(detail) }] }));
+    events.destroy();
+    await page.goto(url);
+    const alarm = page.locator('.panel.alarms li.alarm[data-state="ALARM"]', { hasText: 'shop-payments-dev-PoisonEventsQueue' }).first();
+    await alarm.waitFor({ timeout: 60_000 });
+    await alarm.scrollIntoViewIfNeeded();
+    await page.locator('.panel.alarms').screenshot({ path: ALARMS_OUTPUT });
+    console.log(`wrote ${path.relative(process.cwd(), ALARMS_OUTPUT)}`);
   } finally {
     await browser.close();
     await system.stop();

@@ -45,8 +45,8 @@ export function queryProtocolHandler(options: QueryServiceOptions): (request: Re
   };
 }
 
-/** `A.member.1.B=x&M.entry.1.key=k&M.entry.1.value=v` → `{A: [{B: 'x'}], M: {k: 'v'}}`. */
-export function parseQueryParameters(params: URLSearchParams): Record<string, unknown> {
+/** The query protocol's dotted parameters as a tree (`A.1.B=x` → `{A: {1: {B: 'x'}}}`), Action and Version left out. */
+export function queryParameterTree(params: URLSearchParams): Record<string, any> {
   const tree: Record<string, any> = {};
   for (const [key, value] of params) {
     if (key === 'Action' || key === 'Version') continue;
@@ -57,7 +57,12 @@ export function parseQueryParameters(params: URLSearchParams): Record<string, un
       else node = node[segment] ??= {};
     });
   }
-  return shape(tree) as Record<string, unknown>;
+  return tree;
+}
+
+/** `A.member.1.B=x&M.entry.1.key=k&M.entry.1.value=v` → `{A: [{B: 'x'}], M: {k: 'v'}}`. */
+export function parseQueryParameters(params: URLSearchParams): Record<string, unknown> {
+  return shape(queryParameterTree(params)) as Record<string, unknown>;
 }
 
 function shape(node: unknown): unknown {

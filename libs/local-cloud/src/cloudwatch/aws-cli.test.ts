@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../index';
+import { awsCli } from '../test-support';
 
 /** The AWS CLI v2 from Debian (2.9) speaks the query protocol to CloudWatch and SNS (form-encoded requests, XML answers). */
-const run = promisify(execFile);
 let local: LocalCloud;
 
 // Each CLI call starts a Python process (about a second on this machine).
@@ -15,12 +13,7 @@ beforeAll(async () => {
 
 afterAll(() => local.stop());
 
-async function aws(...args: string[]): Promise<any> {
-  const { stdout } = await run('/usr/bin/aws', ['--endpoint-url', local.url, '--output', 'json', ...args], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' },
-  });
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
-}
+const aws = (...args: string[]) => awsCli(local.url, ...args);
 
 describe('AWS CLI v2 against CloudWatch and SNS', () => {
   it('creates an alarm that notifies a topic, and describe-alarms shows it', async () => {

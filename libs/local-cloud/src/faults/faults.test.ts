@@ -11,6 +11,7 @@ import { HttpApis } from '../apigateway/http-api';
 import { startLocalCloud, type LocalCloud } from '../index';
 import { clientConfig, recordActivity } from '../lambda/fixtures/activity';
 import { remembered } from '../lambda/fixtures/handlers';
+import { awsCli } from '../test-support';
 
 /**
  * Each fault of the plan, made to happen on the emulator and observed the way a client of AWS observes it: through
@@ -224,10 +225,7 @@ describe('putEvents', () => {
     const { bus } = await busToQueue();
     local.faults.set({ putEvents: 1 });
     const entries = JSON.stringify([{ EventBusName: bus, Source: 'test', DetailType: 'Tested', Detail: '{}' }]);
-    const { stdout } = await run('/usr/bin/aws', ['events', 'put-events', '--endpoint-url', local.url, '--region', 'us-east-1', '--entries', entries], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-    });
-    expect(JSON.parse(stdout)).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: expect.stringMatching(/^(InternalFailure|ThrottlingException)$/) }] });
+    expect(await awsCli(local.url, 'events', 'put-events', '--entries', entries)).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: expect.stringMatching(/^(InternalFailure|ThrottlingException)$/) }] });
   });
 });
 

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../index';
+import { awsCli } from '../test-support';
 
 /** The AWS CLI v2 from Debian (2.9) speaks SQS's query protocol (form-encoded requests, XML answers). */
-const run = promisify(execFile);
 let local: LocalCloud;
 
 // Each CLI call starts a Python process (about a second on this machine).
@@ -15,12 +13,7 @@ beforeAll(async () => {
 
 afterAll(() => local.stop());
 
-async function aws(...args: string[]): Promise<any> {
-  const { stdout } = await run('/usr/bin/aws', ['--endpoint-url', local.url, '--output', 'json', 'sqs', ...args], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' },
-  });
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
-}
+const aws = (...args: string[]) => awsCli(local.url, 'sqs', ...args);
 
 describe('AWS CLI v2 against the SQS endpoint', () => {
   it('creates a queue, sends, receives and deletes a message', async () => {

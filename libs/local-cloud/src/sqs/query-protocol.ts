@@ -1,5 +1,6 @@
 import { AwsError } from '../errors';
 import { faultOf, newRequestId, toAwsError, type RestRequest, type RestResponse } from '../protocol';
+import { queryParameterTree } from '../aws-query';
 
 /**
  * SQS's legacy AWS query protocol (form-encoded `Action=...` requests, XML answers), which the AWS CLI v2
@@ -71,17 +72,7 @@ export function sqsQueryHandler(
 
 /** `A.1.B=x` parameters → `{A: [{B: 'x'}]}` with the JSON protocol's member names. */
 export function queryInput(action: string, params: URLSearchParams): Record<string, unknown> {
-  const tree: Record<string, any> = {};
-  for (const [key, value] of params) {
-    if (key === 'Action' || key === 'Version') continue;
-    const path = key.split('.');
-    let node = tree;
-    path.forEach((segment, index) => {
-      if (index === path.length - 1) node[segment] = value;
-      else node = node[segment] ??= {};
-    });
-  }
-  const input = toJsonShape(tree) as Record<string, unknown>;
+  const input = toJsonShape(queryParameterTree(params)) as Record<string, unknown>;
   // CreateQueue names its tag map `tags` (lower case) in the JSON protocol.
   if (action === 'CreateQueue' && input.Tags) {
     input.tags = input.Tags;

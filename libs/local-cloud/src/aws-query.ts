@@ -25,8 +25,7 @@ export function queryProtocolHandler(options: QueryServiceOptions): (request: Re
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   return async (request) => {
     const requestId = newRequestId();
-    const params = new URLSearchParams(request.query);
-    for (const [name, value] of new URLSearchParams(request.body.toString('utf8'))) params.append(name, value);
+    const params = queryRequestParameters(request);
     const action = params.get('Action') ?? '';
     try {
       if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action.');
@@ -43,6 +42,13 @@ export function queryProtocolHandler(options: QueryServiceOptions): (request: Re
       return xmlResponse(error.statusCode, requestId, body);
     }
   };
+}
+
+/** A query-protocol request's parameters: the URL's, then the form-encoded body's. */
+export function queryRequestParameters(request: RestRequest): URLSearchParams {
+  const params = new URLSearchParams(request.query);
+  for (const [name, value] of new URLSearchParams(request.body.toString('utf8'))) params.append(name, value);
+  return params;
 }
 
 /** The query protocol's dotted parameters as a tree (`A.1.B=x` → `{A: {1: {B: 'x'}}}`), Action and Version left out. */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { FaultInjector } from './faults/injector';
+import { abortableDelay } from './timers';
 import type { FaultPlanInput } from './faults/plan';
 import type { ScheduleMode } from './scheduler/schedule-clock';
 
@@ -151,19 +152,11 @@ export class Cloud {
    * the timer, so a stopped service leaves no long backoff timer keeping the process alive.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const finish = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', finish);
-        resolve();
-      };
-      const timer = setTimeout(finish, Math.max(0, Math.round(ms * this.timeScale)));
-      signal?.addEventListener('abort', finish, { once: true });
-    });
+    return abortableDelay(Math.round(ms * this.timeScale), signal);
   }
 
   record(activity: Omit<CloudActivity, 'time'>): void {
     this.monitor.emit('activity', { ...activity, time: new Date().toISOString() });
   }
 }
+

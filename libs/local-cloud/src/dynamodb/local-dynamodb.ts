@@ -149,7 +149,8 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
     }
     // Read whole, so the fault plan can be scoped by table name.
     const body = await readAll(req);
-    const site = { names: tablesOf(body), context: { operation, tableName: tablesOf(body).join(',') } };
+    const tables = tablesOf(body);
+    const site = { names: tables, context: { operation, tableName: tables.join(',') } };
     if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {
       return answerError(res, 400, 'ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
     }

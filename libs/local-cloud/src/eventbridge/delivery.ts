@@ -129,9 +129,7 @@ export class TargetDeliveries {
     // event twice, and targets are called in parallel with no ordering guarantee. The fault plan's `duplicate` and
     // `delay` make both happen on demand.
     const site = { names: [order.ruleName, order.target.Id, resourceNameOf(order.target.Arn)], context: { eventId: order.event.id, ruleArn: order.ruleArn, targetId: order.target.Id, targetArn: order.target.Arn, detailType: order.event['detail-type'] } };
-    const copies = this.cloud.faults.strikes('duplicate', site, 'eventbridge-target') ? 2 : 1;
-    for (let copy = 0; copy < copies; copy++) {
-      const held = this.cloud.faults.delayFor(site);
+    for (const held of this.cloud.faults.deliveries(site, 'eventbridge-target')) {
       // Started on a later turn: PutEvents answers before any target is called, as on AWS.
       this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => holdBack(held, this.stopping.signal)).then(() => this.run(order)));
     }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { minimatch } from 'minimatch';
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from 'pure-rand';
+import { abortableDelay } from '../timers';
 import { EMPTY_PLAN, FAULT_KINDS, parseFaultPlan, planToJson, type FaultKind, type FaultPlan, type FaultPlanInput, type FaultRule, type RateFault } from './plan';
 
 /** What `GET /_local/faults` answers: the plan in force and how many faults of each kind were injected so far. */
@@ -68,6 +69,15 @@ export class FaultInjector {
     return variant;
   }
 
+  /**
+   * The deliveries to make of one delivery opportunity: one, or two when `duplicate` strikes, each with how long `delay`
+   * holds it back (ms of wall-clock time, 0 for none).
+   */
+  deliveries(site: FaultSite, variant: string): number[] {
+    const copies = this.strikes('duplicate', site, variant) ? 2 : 1;
+    return Array.from({ length: copies }, () => this.delayFor(site));
+  }
+
   /** How long to hold back this delivery (ms of wall-clock time, not scaled): 0 unless the plan has a delay for it. */
   delayFor(site: FaultSite): number {
     const rule = this.plan.delay;
@@ -90,18 +100,9 @@ export class FaultInjector {
   }
 }
 
-/** Holds a delivery back `ms` of wall-clock time; an aborted signal ends the wait at once. */
+/** Holds a delivery back `ms` of wall-clock time (not scaled); no fault (0) holds nothing back, not even a tick. */
 export function holdBack(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  return ms <= 0 ? Promise.resolve() : abortableDelay(ms, signal);
 }
 
 /** An AbortController whose signal takes any number of listeners (one per delivery held back or waiting to retry). */

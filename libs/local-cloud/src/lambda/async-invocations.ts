@@ -37,10 +37,8 @@ export class AsyncInvocations {
     // multiple times because the queue itself is eventually consistent" (invocation-async-error-handling.html):
     // the fault plan's `duplicate` runs the event twice; `delay` holds it back, so events run out of order.
     const site = { names: [fn.functionName], context: { functionName: fn.functionName, requestId } };
-    const copies = this.cloud.faults.strikes('duplicate', site, 'lambda-async') ? 2 : 1;
     const receivedAt = Date.now();
-    for (let copy = 0; copy < copies; copy++) {
-      const held = this.cloud.faults.delayFor(site);
+    for (const held of this.cloud.faults.deliveries(site, 'lambda-async')) {
       const run: Promise<void> = holdBack(held, this.stopping.signal)
         .then(() => (this.stopping.signal.aborted ? undefined : this.process(fn, payload, requestId, receivedAt)))
         .finally(() => this.running.delete(run));

@@ -124,7 +124,7 @@ export class LambdaService implements LambdaApi {
    * that refusal as Lambda's own caller would.
    */
   private async execute(fn: LambdaFunction, payload: string, requestId: string, invocationType: 'RequestResponse' | 'Event', attempt: number): Promise<LambdaInvokeResult> {
-    const refusal = this.cloud.faults.pick('lambda.before', { names: [fn.functionName], context: { functionName: fn.functionName, requestId, invocationType } }, REFUSALS);
+    const refusal = this.cloud.faults.pick('lambda.before', faultSite(fn, requestId, invocationType), REFUSALS);
     if (refusal) throw new AwsError(refusal.name, refusal.message, refusal.statusCode);
     const release = this.concurrency.admit(fn, { functionName: fn.functionName, requestId, invocationType, attempt });
     try {
@@ -140,22 +140,20 @@ export class LambdaService implements LambdaApi {
    */
   private async run(fn: LambdaFunction, payload: string, requestId: string, invocationType: 'RequestResponse' | 'Event', attempt: number): Promise<LambdaInvokeResult> {
     const base = { service: 'lambda' as const, functionName: fn.functionName, requestId, invocationType, attempt };
-    const site = { names: [fn.functionName], context: { functionName: fn.functionName, requestId, invocationType } };
     this.cloud.record({ ...base, type: 'invocation.started' });
     const startedAt = Date.now();
     const deadline = startedAt + fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<LambdaInvokeResult>((resolve) => {
       timer = setTimeout(() => {
-        const error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` };
-        resolve({ payload: JSON.stringify(error), functionError: 'Unhandled' });
+        resolve({ payload: JSON.stringify(timedOutPayload(fn, requestId)), functionError: 'Unhandled' });
       }, fn.timeoutSeconds * 1000);
     });
     const running = this.options.invoker
       .invoke({ fn, payload, requestId, deadline, environment: this.environmentFor(fn), onLogLine: (line) => this.cloud.cloudwatch?.putLogLine(line) })
       .catch((error: unknown) => unhandled(error));
     let result = await Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
-    const lost = this.cloud.faults.pick('lambda.after', site, LOST_OUTCOMES);
+    const lost = this.cloud.faults.pick('lambda.after', faultSite(fn, requestId, invocationType), LOST_OUTCOMES);
     if (lost) result = { payload: JSON.stringify(lost.payload(fn, requestId)), functionError: 'Unhandled' };
     const durationMs = Date.now() - startedAt;
     if (result.functionError) {
@@ -183,6 +181,16 @@ export class LambdaService implements LambdaApi {
   }
 }
 
+/** What Lambda answers for a function that ran past its timeout (the runtime's error payload). */
+function timedOutPayload(fn: LambdaFunction, requestId: string) {
+  return { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` };
+}
+
+/** Where a Lambda fault of the plan strikes: scoped by function name. */
+function faultSite(fn: LambdaFunction, requestId: string, invocationType: string) {
+  return { names: [fn.functionName], context: { functionName: fn.functionName, requestId, invocationType } };
+}
+
 /**
  * The fault plan's `lambda.before`: Lambda refuses the invocation before the handler runs, throttled
  * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html: 429 TooManyRequestsException) or with a
@@ -201,10 +209,7 @@ const REFUSALS = [
  * `Lambda.Unknown` (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
  */
 const LOST_OUTCOMES = [
-  {
-    name: 'Sandbox.Timedout',
-    payload: (fn: LambdaFunction, requestId: string) => ({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` }),
-  },
+  { name: 'Sandbox.Timedout', payload: timedOutPayload },
   {
     name: 'Runtime.ExitError',
     payload: (_fn: LambdaFunction, requestId: string) => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` }),

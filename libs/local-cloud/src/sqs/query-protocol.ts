@@ -1,6 +1,6 @@
 import { AwsError } from '../errors';
 import { faultOf, newRequestId, toAwsError, type RestRequest, type RestResponse } from '../protocol';
-import { queryParameterTree } from '../aws-query';
+import { queryParameterTree, queryRequestParameters } from '../aws-query';
 
 /**
  * SQS's legacy AWS query protocol (form-encoded `Action=...` requests, XML answers), which the AWS CLI v2
@@ -51,8 +51,7 @@ export function sqsQueryHandler(
 ): (request: RestRequest) => Promise<RestResponse> {
   return async (request) => {
     const requestId = newRequestId();
-    const params = new URLSearchParams(request.query);
-    for (const [name, value] of new URLSearchParams(request.body.toString('utf8'))) params.append(name, value);
+    const params = queryRequestParameters(request);
     const action = params.get('Action') ?? '';
     try {
       if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action.');

@@ -76,8 +76,8 @@ export class NotificationClaims {
   }
 
   /**
-   * Releases `claimedBy`'s claim, as the saga's ReleaseClaim state does, so that another attempt can send the outcome;
-   * false when it is no longer that execution's CLAIMED claim.
+   * Releases `claimedBy`'s claim so that another attempt can send the outcome (only the stale-claims sweep does: the
+   * saga keeps its claim to be redriven); false when it is no longer that execution's CLAIMED claim.
    */
   async release(orderId: string, outcome: Outcome, claimedBy: string): Promise<boolean> {
     try {

@@ -3,8 +3,8 @@ import { formatReport } from '../../scripts/chaos/report';
 import { DEFAULT_FAULTS, runChaos, type ChaosResult } from '../../scripts/chaos/run';
 
 /**
- * The chaos suite, small: about 200 orders of the seeded mix, through the same code as `npm run chaos`, with every
- * fault of the default plan (delays shortened so that the run fits in two minutes), in-process. Every invariant must
+ * The chaos suite, small: 150 orders of the seeded mix, through the same code as `npm run chaos`, with every
+ * fault of the default plan (delays shortened so that the run takes about a minute), in-process. Every invariant must
  * hold for every order, before and after the DLQ redrive.
  */
 const TEST_FAULTS = DEFAULT_FAULTS.replace('delay=0-2000ms', 'delay=0-200ms');
@@ -13,8 +13,8 @@ let result: ChaosResult;
 
 beforeAll(async () => {
   result = await runChaos({
-    orders: 200,
-    concurrency: 32,
+    orders: 150,
+    concurrency: 24,
     seed: 20_261_201,
     faults: TEST_FAULTS,
     // The lowest scale at which Lambda's retries (1 and 2 minutes) still outlast a dead invocation's idempotency lock
@@ -24,7 +24,9 @@ beforeAll(async () => {
     pollDeadlineMs: 90_000,
     maxTraces: 20,
   });
-}, 170_000);
+  // Longer than the run's own deadlines (the drive's polling, then three waits for quiet): on a slow machine the
+  // report says what was still running, rather than jest cutting the run short.
+}, 420_000);
 
 it('injects every kind of fault of the plan', () => {
   const kinds = TEST_FAULTS.split(',').map((rule) => rule.split('=')[0]!);
@@ -32,7 +34,7 @@ it('injects every kind of fault of the plan', () => {
 });
 
 it('drives the whole mix and sees every accepted order final', () => {
-  expect(result.scenarios.accepted).toBeGreaterThan(150);
+  expect(result.scenarios.accepted).toBeGreaterThan(110);
   expect(result.scenarios.invalidRequests).toBeGreaterThan(5);
   expect(result.latencyMs.seen).toBe(result.scenarios.accepted);
 });

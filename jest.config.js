@@ -5,7 +5,7 @@ module.exports = {
   testTimeout: 60_000,
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/scripts', '<rootDir>/schemas', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/'],
+  testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/', '/.esbuild-package/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

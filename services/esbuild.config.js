@@ -13,6 +13,9 @@ const path = require('node:path');
  *   src/*.ts lines.
  * - Every packaged bundle's esbuild metafile is kept in .serverless/metafiles/ (what `npm run package:sizes` reads):
  *   not in the build folder, whose files serverless-esbuild zips.
+ * - Packaging builds in a folder of its own, .esbuild-package/ (removed once the zips are written), never in the one a
+ *   running `sls offline` serves from and leaves behind (.esbuild/): serverless-esbuild zips every file of its build
+ *   folder, and would ship the offline build's source maps.
  *
  * @param {{ processedInput: { commands: string[] }, serviceDir: string }} serverless
  */
@@ -28,6 +31,7 @@ module.exports = (serverless) => {
     // https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#nodejs-sdk-included
     exclude: ['@aws-sdk/*'],
     packager: 'npm',
+    outputWorkFolder: offline ? '.esbuild' : '.esbuild-package',
     plugins: offline ? [] : [keepMetafiles(serverless.serviceDir)],
     // `sls offline` rebuilds on edits to this service or the shared libraries, and reloads the handlers.
     watch: { pattern: ['src/**/*.ts', '../../libs/*/src/**/*.ts'] },

@@ -5,11 +5,11 @@ const path = require('node:path');
 
 /**
  * serverless-esbuild's settings for every service with functions, in one place (serverless.common.yml points each
- * service's `custom.esbuild.config` here). A function, not yml, because two settings depend on the command:
+ * service's `custom.esbuild.config` here). A function, not yml, because these settings depend on the command:
  *
- * - Source maps only under `sls offline`: a deployment package carries none (a map is 4x its bundle), and nothing on
- *   Lambda would read one (Node applies maps only with --enable-source-maps). Locally the bundle links its map in
- *   .esbuild/, and `npm start` runs serverless offline with NODE_OPTIONS=--enable-source-maps, so stack traces name
+ * - Source maps only under `sls offline`: a deployment package carries none (a map is 4 to 5 times its bundle), and
+ *   nothing on Lambda would read one (Node applies maps only with --enable-source-maps). Locally the bundle links its
+ *   map in .esbuild/, and `npm start` runs serverless offline under `node --enable-source-maps`, so stack traces name
  *   src/*.ts lines.
  * - Every packaged bundle's esbuild metafile is kept in .serverless/metafiles/ (what `npm run package:sizes` reads):
  *   not in the build folder, whose files serverless-esbuild zips.
@@ -19,7 +19,7 @@ const path = require('node:path');
  *
  * @param {{ processedInput: { commands: string[] }, serviceDir: string }} serverless
  */
-module.exports = (serverless) => {
+function esbuildConfig(serverless) {
   const offline = serverless.processedInput.commands[0] === 'offline';
   return {
     bundle: true,
@@ -36,10 +36,10 @@ module.exports = (serverless) => {
     // `sls offline` rebuilds on edits to this service or the shared libraries, and reloads the handlers.
     watch: { pattern: ['src/**/*.ts', '../../libs/*/src/**/*.ts'] },
   };
-};
+}
 
 /** The folder, under a service, that holds one metafile per function entry (`src/functions/x.ts` → `src/functions/x.json`). */
-module.exports.METAFILES_DIR = '.serverless/metafiles';
+const METAFILES_DIR = '.serverless/metafiles';
 
 /**
  * An esbuild plugin that asks for the metafile itself (serverless-esbuild's own `metafile` option would write it into
@@ -57,7 +57,7 @@ function keepMetafiles(serviceDir) {
       build.onEnd((result) => {
         if (!result.metafile) return;
         for (const entry of entries) {
-          const file = path.join(serviceDir, module.exports.METAFILES_DIR, entry.replace(/\.[cm]?[jt]s$/, '.json'));
+          const file = path.join(serviceDir, METAFILES_DIR, entry.replace(/\.[cm]?[jt]s$/, '.json'));
           fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, JSON.stringify(result.metafile));
         }
@@ -65,3 +65,5 @@ function keepMetafiles(serviceDir) {
     },
   };
 }
+
+module.exports = Object.assign(esbuildConfig, { METAFILES_DIR });

@@ -9,7 +9,7 @@ module.exports = {
   workerIdleMemoryLimit: '512MB',
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/scripts', '<rootDir>/schemas', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/'],
+  testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/', '/.esbuild-package/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -30,10 +30,12 @@ const SLS = path.join(REPO_ROOT, 'node_modules', '.bin', 'sls');
  * The child gets its own process group so that stopOffline takes its esbuild and worker processes down with it.
  * `env` must point AWS_ENDPOINT_URL at the emulator: the offline-environment plugin reads each function's resolved
  * environment from there. Each output line goes to `log` prefixed with the service name, and as it is to `onOutput`
- * (npm start forwards the functions' EMF lines to the emulator's CloudWatch).
+ * (npm start forwards the functions' EMF lines to the emulator's CloudWatch). Node runs it with --enable-source-maps, which
+ * its worker threads inherit (NODE_OPTIONS would not reach them: serverless offline gives each worker the function's
+ * own environment), so a stack trace names the src/*.ts lines of the bundles' linked maps (services/esbuild.config.js).
  */
 export function startOffline(offline: OfflineService, env: NodeJS.ProcessEnv, log: (line: string) => void, onOutput?: (line: string) => void): Promise<void> {
-  const child = spawn(SLS, ['offline', 'start', '--httpPort', String(offline.httpPort), '--lambdaPort', String(offline.lambdaPort)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', SLS, 'offline', 'start', '--httpPort', String(offline.httpPort), '--lambdaPort', String(offline.lambdaPort)], {
     cwd: offline.servicePath,
     env,
     detached: true,

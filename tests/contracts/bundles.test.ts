@@ -1,34 +1,48 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import AdmZip from 'adm-zip';
 import { listServices, SERVICES_DIR } from '../../scripts/package-services';
+import { bundleInputs, FUNCTION_PACKAGE_BUDGET_BYTES, functionPackages, inspectPackage } from '../../scripts/packaging/function-packages';
 
-/** The deployment package `sls package` wrote for a service with functions (serverless-esbuild bundles). */
-function bundles(service: string): Array<{ name: string; code: string }> {
-  const zip = path.join(SERVICES_DIR, service, '.serverless', `shop-${service}.zip`);
-  if (!fs.existsSync(zip)) return [];
-  return new AdmZip(zip)
-    .getEntries()
-    .filter((entry) => entry.entryName.endsWith('.js'))
-    .map((entry) => ({ name: entry.entryName, code: entry.getData().toString('utf8') }));
-}
-
-const withFunctions = listServices().filter((service) => bundles(service).length > 0);
+/** The deployment packages `sls package` wrote (the global setup packages what is stale), one per function. */
+const withFunctions = listServices().filter((service) => fs.existsSync(path.join(SERVICES_DIR, service, 'src')));
+const packages = withFunctions.flatMap(functionPackages);
+const cases = packages.map((fn) => [`${fn.service}.${fn.functionKey}`, fn] as const);
 
 describe('the deployment packages', () => {
-  it('exist for every service with functions', () => {
+  it('exist for every service with functions, one per function of its template', () => {
     expect(withFunctions.sort()).toEqual(['inventory', 'notifications', 'orders', 'payments']);
+    for (const service of withFunctions) {
+      const template = JSON.parse(fs.readFileSync(path.join(SERVICES_DIR, service, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+      const codeKeys = Object.values(template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>)
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map((r) => path.basename(r.Properties.Code.S3Key));
+      const zips = functionPackages(service).map((fn) => path.basename(fn.zipPath));
+      expect(new Set(codeKeys)).toEqual(new Set(zips));
+      expect(new Set(zips).size).toBe(zips.length);
+    }
   });
 
-  it.each(withFunctions.map((s) => [s] as const))('%s: bundles leave the AWS SDK v3 to the nodejs22.x runtime and ship no node_modules', (service) => {
-    const files = bundles(service);
-    const zip = new AdmZip(path.join(SERVICES_DIR, service, '.serverless', `shop-${service}.zip`));
-    expect(zip.getEntries().filter((e) => e.entryName.includes('node_modules/'))).toEqual([]);
-    const sdkRequires = new Set(files.flatMap((f) => f.code.match(/require\("@aws-sdk\/[a-z0-9-]+"\)/g) ?? []));
-    expect(sdkRequires.size).toBeGreaterThan(0);
-    for (const { name, code } of files) {
-      // A bundled copy of the SDK's core carries its user-agent header name, which minification keeps (a string).
-      expect({ name, bundledSdk: code.includes('x-amz-user-agent') }).toEqual({ name, bundledSdk: false });
-    }
+  it.each(cases)(`%s: at most ${FUNCTION_PACKAGE_BUDGET_BYTES / 1000} KB zipped, no AWS SDK, no source map, only its bundle`, (_name, fn) => {
+    const { zipBytes, awsSdk, sourceMaps, entries } = inspectPackage(fn.zipPath);
+    // What esbuild bundled: the SDK stays external, to the nodejs22.x runtime, and nothing else is left out.
+    const { inputs, externals } = bundleInputs(fn);
+    // One comparison, so that a failure shows every rule the package breaks.
+    expect({
+      zipBytes,
+      withinBudget: zipBytes <= FUNCTION_PACKAGE_BUDGET_BYTES,
+      awsSdk,
+      sdkBundled: inputs.filter((i) => i.name.startsWith('@aws-sdk/')).map((i) => i.name),
+      externalsNotFromTheRuntime: externals.filter((e) => !e.startsWith('@aws-sdk/')),
+      sourceMaps,
+      files: entries.map((e) => e.name),
+    }).toEqual({
+      zipBytes,
+      withinBudget: true,
+      awsSdk: [],
+      sdkBundled: [],
+      externalsNotFromTheRuntime: [],
+      sourceMaps: [],
+      files: [`${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.js`],
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { requiredEnv, stepFunctions } from './aws-clients';
+import { requiredEnv } from './config';
+import { stepFunctions } from './step-functions';
 
 export type StartSaga = (start: { name: string; input: unknown }) => Promise<{ started: boolean }>;
 

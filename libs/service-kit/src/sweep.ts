@@ -1,6 +1,3 @@
-import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, type ExecutionStatus, type SFNClient } from '@aws-sdk/client-sfn';
-import { dynamoDocuments, stepFunctions } from './aws-clients';
 import { recordBusinessMetric } from './business-metrics';
 
 /**
@@ -15,29 +12,6 @@ export interface SweepReport {
   repaired: number;
   /** Found to look wrong but still owned by a running saga: not touched. */
   skipped: number;
-}
-
-/** Every item a Scan answers, following LastEvaluatedKey (a page holds at most 1 MB). */
-export async function* scanItems<T>(input: Omit<ScanCommandInput, 'ExclusiveStartKey'>, client: Pick<DynamoDBDocumentClient, 'send'> = dynamoDocuments()): AsyncGenerator<T> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    for (const item of page.Items ?? []) yield item as T;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-}
-
-export type SagaStatus = ExecutionStatus | 'ABSENT';
-
-/** The status of a saga execution by ARN; ABSENT when no execution has that name. */
-export async function sagaStatus(executionArn: string, client: Pick<SFNClient, 'send'> = stepFunctions()): Promise<{ status: SagaStatus; startDate?: Date; stopDate?: Date; input?: string }> {
-  try {
-    const { status, startDate, stopDate, input } = await client.send(new DescribeExecutionCommand({ executionArn }));
-    return { status: status ?? 'RUNNING', startDate, stopDate, input };
-  } catch (error) {
-    if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist') return { status: 'ABSENT' };
-    throw error;
-  }
 }
 
 /**

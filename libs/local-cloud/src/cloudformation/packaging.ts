@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const HASH_FILE = '.inputs-hash';
-const OUTPUTS = new Set(['node_modules', '.serverless', '.esbuild']);
+const OUTPUTS = new Set(['node_modules', '.serverless', '.esbuild', '.esbuild-package']);
 
 export interface PackagingOptions {
   /** Files or folders outside the service folder that its package depends on (shared settings, schemas, libraries). */

@@ -1,0 +1,20 @@
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import { traced } from './tracing';
+
+/** The process's Step Functions client (see dynamodb.ts). */
+let sfnClient: SFNClient | undefined;
+
+export const stepFunctions = () => (sfnClient ??= traced(new SFNClient({})));
+
+export type SagaStatus = ExecutionStatus | 'ABSENT';
+
+/** The status of a saga execution by ARN; ABSENT when no execution has that name. */
+export async function sagaStatus(executionArn: string, client: Pick<SFNClient, 'send'> = stepFunctions()): Promise<{ status: SagaStatus; startDate?: Date; stopDate?: Date; input?: string }> {
+  try {
+    const { status, startDate, stopDate, input } = await client.send(new DescribeExecutionCommand({ executionArn }));
+    return { status: status ?? 'RUNNING', startDate, stopDate, input };
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist') return { status: 'ABSENT' };
+    throw error;
+  }
+}

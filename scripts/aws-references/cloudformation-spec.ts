@@ -126,9 +126,12 @@ export class CloudFormationSpec {
         return this.checkProperties(`${where} (${definition.name})`, definition.properties, value as Record<string, unknown>, errors);
       }
       case 'union': {
-        // The first member the value fits; the errors of the closest one (fewest) when none does.
+        // The specification widens many properties with `json` for compatibility with its older types: a value is held
+        // to the typed members of its own shape (a list to the list member), and taken as JSON only when none has it.
+        const typed = type.types.filter((member) => member.type !== 'json' && shapeOf(member) === shapeOfValue(value));
+        if (typed.length === 0 && type.types.some((member) => member.type === 'json')) return 0;
         let best: string[] | undefined;
-        for (const member of type.types) {
+        for (const member of typed.length > 0 ? typed : type.types) {
           const memberErrors: string[] = [];
           const checked = this.checkValue(where, member, value, memberErrors);
           if (memberErrors.length === 0) return checked;
@@ -177,6 +180,28 @@ export class CloudFormationSpec {
     return checked;
   }
 }
+
+type Shape = 'list' | 'object' | 'scalar' | 'null' | 'any';
+
+function shapeOf(type: PropertyType): Shape {
+  switch (type.type) {
+    case 'array':
+      return 'list';
+    case 'map':
+    case 'ref':
+    case 'tag':
+      return 'object';
+    case 'null':
+      return 'null';
+    case 'json':
+    case 'union':
+      return 'any';
+    default:
+      return 'scalar';
+  }
+}
+
+const shapeOfValue = (value: unknown): Shape => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value === 'object' ? 'object' : 'scalar');
 
 function describe(type: PropertyType): string {
   switch (type.type) {

@@ -230,7 +230,13 @@ export async function checkIamPolicies(stackName: string, template: CfnTemplate,
     for (const { property, document } of policiesOf(resource.Type, resource.Properties ?? {})) {
       figures.policies++;
       const where = `${stackName} ${logicalId}.${property}`;
-      const resolved = resolve(document, ctx) as { Statement?: Statement | Statement[] } | undefined;
+      let resolved: { Statement?: Statement | Statement[] } | undefined;
+      try {
+        resolved = resolve(document, ctx) as typeof resolved;
+      } catch (error) {
+        errors.push(`${where}: the policy cannot be resolved: ${(error as Error).message}`);
+        continue;
+      }
       const statements = resolved?.Statement === undefined ? [] : Array.isArray(resolved.Statement) ? resolved.Statement : [resolved.Statement];
       if (statements.length === 0) errors.push(`${where}: the policy has no statement`);
       const seen = new Set<string>();

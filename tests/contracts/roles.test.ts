@@ -1,20 +1,21 @@
 import { listServices } from '../../scripts/package-services';
 import { packagedResources } from './services';
 // The plugin is plain CommonJS: the Serverless Framework requires it as it is.
-const { removeUnusedRole, SHARED_ROLE } = require('@shop/serverless-unused-roles/src/unused-role');
+const { isReferenced, removeUnusedRole, SHARED_ROLE } = require('@shop/serverless-unused-roles/src/unused-role');
 
 describe('roles of the packaged templates', () => {
-  it.each(listServices())('%s: every function runs with a role of its own, and no role is left that nothing uses', (service) => {
+  it.each(listServices())('%s: every function and state machine runs with a role of its own, and no role is left that nothing uses', (service) => {
     const resources = packagedResources(service);
-    const functionRoles = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([id, fn]) => [id, fn.Properties.Role?.['Fn::GetAtt']?.[0]] as const);
+    const roleOf = (r: { Type: string; Properties: Record<string, any> }) =>
+      r.Type === 'AWS::Lambda::Function' ? r.Properties.Role?.['Fn::GetAtt']?.[0] : r.Properties.RoleArn?.['Fn::GetAtt']?.[0];
+    const runners = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::StepFunctions::StateMachine')
+      .map(([id, r]) => [id, roleOf(r)] as const);
     // The framework's shared role may log to every function's log group and collects every destination's grant.
-    const shared = functionRoles.filter(([, role], i) => role === SHARED_ROLE || functionRoles.findIndex(([, other]) => other === role) !== i);
+    const shared = runners.filter(([, role], i) => !role || role === SHARED_ROLE || runners.findIndex(([, other]) => other === role) !== i);
     expect({ service, shared }).toEqual({ service, shared: [] });
-    const text = (id: string) => JSON.stringify(Object.entries(resources).filter(([other]) => other !== id));
     const unused = Object.entries(resources)
-      .filter(([id, r]) => r.Type === 'AWS::IAM::Role' && !new RegExp(`(?<![A-Za-z0-9])${id}(?![A-Za-z0-9])`).test(text(id)))
+      .filter(([id, r]) => r.Type === 'AWS::IAM::Role' && !isReferenced({ Resources: resources }, id))
       .map(([id]) => id);
     expect({ service, unused }).toEqual({ service, unused: [] });
   });

@@ -27,4 +27,4 @@ function removeUnusedRole(template, logicalId) {
   return true;
 }
 
-module.exports = { removeUnusedRole, SHARED_ROLE };
+module.exports = { isReferenced, removeUnusedRole, SHARED_ROLE };

@@ -9,7 +9,7 @@ import { packageIfStale, templatePath as packagedTemplate } from '../libs/local-
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const SERVICES_DIR = path.join(REPO_ROOT, 'services');
 /** What every service's package depends on besides its own folder. */
-const SHARED_INPUTS = ['services/serverless.common.yml', 'services/esbuild.config.js', 'schemas', 'libs/events/src', 'libs/events/package.json', 'libs/service-kit/src', 'libs/service-kit/package.json', 'libs/aws-limits/src', 'libs/aws-limits/package.json', 'libs/serverless-observability'].map((p) => path.join(REPO_ROOT, p));
+const SHARED_INPUTS = ['services/serverless.common.yml', 'services/esbuild.config.js', 'schemas', 'libs/events/src', 'libs/events/package.json', 'libs/service-kit/src', 'libs/service-kit/package.json', 'libs/aws-limits/src', 'libs/aws-limits/package.json', 'libs/serverless-observability', 'libs/serverless-unused-roles'].map((p) => path.join(REPO_ROOT, p));
 
 export function listServices(): string[] {
   return fs

@@ -97,12 +97,12 @@ describe('parsePlaceOrder', () => {
 
   it('holds every string to its bound and ids and tokens to an identifier pattern', () => {
     expect(fields({ ...valid, customerId: 'c'.repeat(128) })).toEqual([]);
-    expect(fields({ ...valid, customerId: 'c'.repeat(129) })).toEqual(['customerId', 'customerId']);
+    expect(fields({ ...valid, customerId: 'c'.repeat(129) })).toEqual(['customerId']);
     expect(fields({ ...valid, customerId: 'ada lovelace' })).toEqual(['customerId']);
     expect(fields({ ...valid, customerId: '<script>' })).toEqual(['customerId']);
     expect(fields({ ...valid, paymentToken: 'tok visa' })).toEqual(['paymentToken']);
-    expect(fields({ ...valid, paymentToken: 't'.repeat(129) })).toEqual(['paymentToken', 'paymentToken']);
+    expect(fields({ ...valid, paymentToken: 't'.repeat(129) })).toEqual(['paymentToken']);
     expect(fields({ ...valid, customerEmail: `${'a'.repeat(250)}@example.com` })).toEqual(['customerEmail']);
-    expect(fields({ ...valid, items: [{ sku: 'S'.repeat(65), quantity: 1, unitPrice: 1 }] })).toEqual(['items[0].sku', 'items[0].sku']);
+    expect(fields({ ...valid, items: [{ sku: 'S'.repeat(65), quantity: 1, unitPrice: 1 }] })).toEqual(['items[0].sku']);
   });
 });

@@ -29,7 +29,7 @@ const schema = {
   properties: {
     customerId: { type: 'string', minLength: 1, maxLength: 128, pattern: IDENTIFIER },
     customerEmail: { type: 'string', format: 'email', maxLength: 254 },
-    currency: { type: 'string', minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$' },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     paymentToken: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$' },
     items: {
       type: 'array',
@@ -55,6 +55,12 @@ let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
 /** `items[1].quantity` rather than the validator's `detail.items[1].quantity`. */
 const fieldOf = (path: string) => path.replace(/^detail\.?/, '') || 'body';
 
+/** A field that breaks two rules (too long, and not of its pattern) is named once, by the first. */
+function firstPerField(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.field) && seen.add(e.field));
+}
+
 /**
  * One line per sku: inventory reserves per sku, so a second line of the same sku would be one reservation reported
  * for two quantities.
@@ -76,7 +82,7 @@ function repeatedSkuErrors(items: unknown): FieldError[] {
 /** Validates the request body (parsed by readJsonBody, which checked its type, size and depth), naming every offending field. */
 export function parsePlaceOrder(parsed: unknown): Parsed<NewOrder> {
   validate ??= createAjv().compile(schema);
-  const errors: FieldError[] = validate(parsed) ? [] : describeErrors(validate.errors).map((v) => ({ field: fieldOf(v.path), message: v.message }));
+  const errors: FieldError[] = validate(parsed) ? [] : firstPerField(describeErrors(validate.errors).map((v) => ({ field: fieldOf(v.path), message: v.message })));
   const request = parsed as Partial<NewOrder> | null;
   if (typeof request?.currency === 'string' && /^[A-Z]{3}$/.test(request.currency) && !isIsoCurrency(request.currency)) {
     errors.push({ field: 'currency', message: 'is not an ISO 4217 currency code' });

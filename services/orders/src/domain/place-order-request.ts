@@ -29,7 +29,7 @@ const schema = {
   properties: {
     customerId: { type: 'string', minLength: 1, maxLength: 128, pattern: IDENTIFIER },
     customerEmail: { type: 'string', format: 'email', maxLength: 254 },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    currency: { type: 'string', maxLength: 3, pattern: '^[A-Z]{3}$' },
     paymentToken: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$' },
     items: {
       type: 'array',

@@ -1,7 +1,7 @@
 /**
  * Drives the workload as clients would: stock first, then every scenario with at most `concurrency` at once. An order's
- * client POSTs (retrying with the same Idempotency-Key after a 5xx or a 409), then polls GET /orders/{id} until the
- * order is CONFIRMED or CANCELLED; an invalid request is sent once.
+ * client POSTs (retrying with the same Idempotency-Key after a 5xx, a 429 or a 409), then polls GET /orders/{id} until the
+ * order is CONFIRMED or CANCELLED; an invalid request is sent once (again only after a 5xx or a 429).
  */
 import { tryJson } from '../redrive-dlq';
 import type { InvalidScenario, OrderScenario, Scenario, Workload } from './scenarios';
@@ -53,11 +53,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const jsonOf = (answer: HttpAnswer) => tryJson(answer.text) as { orderId?: string; status?: string } | undefined;
 
-/** PUT /inventory/{sku} for every SKU of the run (retried on a 5xx: the plan may already inject faults). */
+/** "Try again later": a 5xx, or API Gateway's 429 past a route's throttling (the stages' 100/s, bursts of 200). */
+const later = (status: number) => status >= 500 || status === 429;
+
+/** PUT /inventory/{sku} for every SKU of the run (retried later: the plan may already inject faults). */
 export async function stockUp(target: ChaosTarget, workload: Workload): Promise<void> {
   for (const { sku, initial } of workload.stock) {
     let answer: HttpAnswer | undefined;
-    for (let attempt = 1; attempt <= MAX_POSTS && (!answer || answer.status >= 500); attempt++) {
+    for (let attempt = 1; attempt <= MAX_POSTS && (!answer || later(answer.status)); attempt++) {
+      if (answer) await sleep(backoff(attempt));
       answer = await target.http('PUT', `/inventory/${sku}`, JSON.stringify({ available: initial }));
     }
     if (answer!.status !== 200) throw new Error(`PUT /inventory/${sku} answered ${answer!.status}: ${answer!.text}`);
@@ -119,10 +123,10 @@ export async function drive(target: ChaosTarget, workload: Workload, options: Dr
   return results;
 }
 
-/** Sent again after a 5xx, as any client would (a faulted function or gateway says nothing of the request itself). */
+/** Sent again after a 5xx or a 429, as any client would (a faulted function or gateway says nothing of the request itself). */
 async function driveInvalid(target: ChaosTarget, scenario: InvalidScenario): Promise<InvalidDriven> {
   let answer = await target.http('POST', '/orders', scenario.body, scenario.headers);
-  for (let attempt = 2; attempt <= MAX_POSTS && answer.status >= 500; attempt++) {
+  for (let attempt = 2; attempt <= MAX_POSTS && later(answer.status); attempt++) {
     await sleep(backoff(attempt));
     answer = await target.http('POST', '/orders', scenario.body, scenario.headers);
   }
@@ -134,7 +138,7 @@ export function orderBody(scenario: OrderScenario): string {
   return JSON.stringify({ customerId, customerEmail, currency, items, paymentToken });
 }
 
-/** One client's POST, retried with the same key while the answer says "try again" (5xx, 409 in progress). */
+/** One client's POST, retried with the same key while the answer says "try again" (5xx, 429, 409 in progress). */
 async function postOrder(target: ChaosTarget, scenario: OrderScenario, posts: PostAttempt[]): Promise<string | undefined> {
   const headers: Record<string, string> = scenario.idempotencyKey ? { 'Idempotency-Key': scenario.idempotencyKey } : {};
   for (let attempt = 1; attempt <= MAX_POSTS; attempt++) {
@@ -142,7 +146,7 @@ async function postOrder(target: ChaosTarget, scenario: OrderScenario, posts: Po
     const orderId = answer.status === 202 ? jsonOf(answer)?.orderId : undefined;
     posts.push({ status: answer.status, ...(orderId ? { orderId } : { body: answer.text.slice(0, 500) }) });
     if (answer.status === 202) return orderId;
-    const retriable = answer.status >= 500 || answer.status === 409;
+    const retriable = later(answer.status) || answer.status === 409;
     // Without an Idempotency-Key a retry could place a second order: such a client gives up.
     if (!retriable || !scenario.idempotencyKey) return undefined;
     await sleep(backoff(attempt));

@@ -87,7 +87,7 @@ describe('npm start', () => {
     // only match if serverless offline's Invoke answers the error's name (patches/serverless-offline+*.patch).
     const placed = await fetch(`${base}/orders`, {
       method: 'POST',
-      headers: { 'Idempotency-Key': 'e2e-flaky-provider' },
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'e2e-flaky-provider' },
       body: JSON.stringify({ customerId: 'cust-1', customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], paymentToken: 'tok_flaky' }),
     });
     expect(placed.status).toBe(202);

@@ -28,6 +28,13 @@ export const NUMERIC_MATCH_LIMIT = 5e9;
  */
 export const MAX_STEP_FUNCTIONS_PAYLOAD_BYTES = 256 * 1024;
 
+/**
+ * An HTTP API takes request payloads up to 10 MB, a quota that cannot be raised
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html); a Lambda integration is further
+ * bound by the 6 MB of a synchronous invoke (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+ */
+export const MAX_HTTP_API_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
 export interface PutEventsEntryLike {
   Source?: string;
   DetailType?: string;

@@ -131,3 +131,52 @@ describe('HTTP API routing', () => {
     }
   });
 });
+
+describe('HTTP API limits', () => {
+  it("throttles each route of the $default stage with its own token bucket: 429 {\"message\":\"Too Many Requests\"} past the burst, the function not run", async () => {
+    const { http, api, route, calls } = apis();
+    route('POST /orders', 'placeOrder');
+    route('GET /orders/{orderId}', 'getOrder');
+    route('PUT /inventory/{sku}', 'putStock');
+    http.createStage(api, '$default', {
+      defaultRouteSettings: { ThrottlingBurstLimit: 2, ThrottlingRateLimit: 0.001 },
+      routeSettings: { 'PUT /inventory/{sku}': { ThrottlingBurstLimit: 0, ThrottlingRateLimit: 0 } },
+    });
+    const statuses = async (method: string, url: string, n: number) => {
+      const answers = await Promise.all(Array.from({ length: n }, () => http.handle({ method, url })));
+      return answers.map((a) => a.status);
+    };
+    expect(await statuses('POST', '/orders', 3)).toEqual([200, 200, 429]);
+    expect(await http.handle({ method: 'POST', url: '/orders' })).toEqual({ status: 429, headers: { 'content-type': 'application/json' }, body: '{"message":"Too Many Requests"}' });
+    // Another route has its own bucket; a route whose limits are 0 is always throttled.
+    expect(await statuses('GET', '/orders/1', 2)).toEqual([200, 200]);
+    expect(await statuses('PUT', '/inventory/A', 1)).toEqual([429]);
+    expect(calls.map((c) => c.fn)).toEqual(['placeOrder', 'placeOrder', 'getOrder', 'getOrder']);
+  });
+
+  it('leaves a route unthrottled (but for the account) when no stage sets its limits, and checks the limits it is given', () => {
+    const { http, api } = apis();
+    expect(() => http.createStage(api, '$default', { defaultRouteSettings: { ThrottlingBurstLimit: -1 } })).toThrow('stage $default: DefaultRouteSettings.ThrottlingBurstLimit must be a number >= 0, not -1');
+    expect(() => http.createStage(api, '$default', { routeSettings: { 'GET /x': { ThrottlingRateLimit: '5' as unknown as number } } })).toThrow('stage $default: GET /x.ThrottlingRateLimit must be a number >= 0, not "5"');
+    expect(() => http.createStage('nope', '$default')).toThrow(/no HTTP API nope/);
+  });
+
+  it('refuses a body past the 10 MB payload quota with a 413, in process and over HTTP, before any function runs', async () => {
+    const { http, route, calls } = apis();
+    route('POST /orders', 'placeOrder');
+    const tooLarge = 'x'.repeat(10 * 1024 * 1024 + 1);
+    expect(await http.handle({ method: 'POST', url: '/orders', body: tooLarge })).toEqual({
+      status: 413, headers: { 'content-type': 'text/plain' }, body: 'HTTP content length exceeded 10485760 bytes.',
+    });
+    const { port } = await http.listen(0);
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/orders`, { method: 'POST', body: tooLarge });
+      expect(answer.status).toBe(413);
+      expect(await answer.text()).toBe('HTTP content length exceeded 10485760 bytes.');
+      expect((await fetch(`http://127.0.0.1:${port}/orders`, { method: 'POST', body: 'x'.repeat(1024) })).status).toBe(200);
+    } finally {
+      await http.close();
+    }
+    expect(calls.map((c) => c.fn)).toEqual(['placeOrder']);
+  });
+});

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_HTTP_API_PAYLOAD_BYTES } from '@shop/aws-limits';
 import type { Cloud, LambdaApi, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
 import { listenOn } from '../listen';
+import { TokenBucket } from './token-bucket';
 
 /**
  * API Gateway HTTP APIs with Lambda proxy integrations (payload format 2.0), as `sls package` declares them
@@ -40,6 +42,28 @@ interface Integration {
   timeoutMs: number;
 }
 
+/** A stage's route settings (AWS::ApiGatewayV2::Stage DefaultRouteSettings / RouteSettings), as far as they act locally. */
+export interface RouteThrottle {
+  ThrottlingBurstLimit?: number;
+  ThrottlingRateLimit?: number;
+}
+
+/**
+ * The account's throttle across every API of a Region: 10,000 requests per second, bursts of 5,000
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). A stage's limits apply to each route
+ * within it.
+ */
+const ACCOUNT_THROTTLE = { burst: 5_000, ratePerSecond: 10_000 };
+
+/** API Gateway's answer to a throttled request. */
+const TOO_MANY_REQUESTS = { message: 'Too Many Requests' };
+
+/**
+ * A body past the HTTP API payload quota (10 MB) is refused before any route runs. AWS documents the quota, not the
+ * answer; this is the 413 and text API Gateway's clients observe.
+ */
+const payloadTooLarge = (): HttpResponse => ({ status: 413, headers: { 'content-type': 'text/plain' }, body: `HTTP content length exceeded ${MAX_HTTP_API_PAYLOAD_BYTES} bytes.` });
+
 function headerOf(headers: HttpRequest['headers'], name: string): string | undefined {
   const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
   return Array.isArray(entry?.[1]) ? entry[1][0] : entry?.[1];
@@ -51,6 +75,11 @@ export class HttpApis {
   private readonly apis = new Map<string, string>();
   private readonly integrations = new Map<string, Integration>();
   private readonly routes: Route[] = [];
+  /** Each API's `$default` stage settings: the stage the local base URL serves. */
+  private readonly stages = new Map<string, { defaults?: RouteThrottle; routes: Record<string, RouteThrottle> }>();
+  /** One bucket per throttled route (`<apiId> <routeKey>`), made on its first request. */
+  private readonly routeBuckets = new Map<string, TokenBucket | undefined>();
+  private readonly accountBucket = new TokenBucket(ACCOUNT_THROTTLE.burst, ACCOUNT_THROTTLE.ratePerSecond);
   private server?: http.Server;
 
   constructor(
@@ -84,6 +113,23 @@ export class HttpApis {
     this.routes.push({ apiId, routeKey, method: method!.toUpperCase(), segments: routeKey === '$default' ? [] : split(path!), integrationId });
   }
 
+  /**
+   * A stage's throttling: DefaultRouteSettings for every route, RouteSettings (by route key) over them. Only `$default`
+   * is served locally (the one stage `sls package` declares); a named stage's path prefix is not emulated.
+   */
+  createStage(apiId: string, stageName: string, settings: { defaultRouteSettings?: RouteThrottle; routeSettings?: Record<string, RouteThrottle> } = {}): void {
+    this.requireApi(apiId);
+    if (stageName !== '$default') return;
+    for (const [where, throttle] of [['DefaultRouteSettings', settings.defaultRouteSettings], ...Object.entries(settings.routeSettings ?? {})] as const) {
+      for (const name of ['ThrottlingBurstLimit', 'ThrottlingRateLimit'] as const) {
+        const value = (throttle as RouteThrottle | undefined)?.[name];
+        if (value !== undefined && !(typeof value === 'number' && value >= 0)) throw new AwsError('BadRequestException', `stage ${stageName}: ${where}.${name} must be a number >= 0, not ${JSON.stringify(value)}`);
+      }
+    }
+    this.stages.set(apiId, { defaults: settings.defaultRouteSettings, routes: settings.routeSettings ?? {} });
+    for (const key of [...this.routeBuckets.keys()]) if (key.startsWith(`${apiId} `)) this.routeBuckets.delete(key);
+  }
+
   routeKeys(): string[] {
     return this.routes.map((r) => r.routeKey);
   }
@@ -107,8 +153,13 @@ export class HttpApis {
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
     const url = new URL(request.url, 'http://localhost');
+    if (request.body !== undefined && Buffer.byteLength(request.body) > MAX_HTTP_API_PAYLOAD_BYTES) return payloadTooLarge();
     const found = this.match(request.method, url.pathname);
     if (!found) return json(404, { message: 'Not Found' });
+    if (!this.admit(found.route)) {
+      this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, throttled: true });
+      return json(429, TOO_MANY_REQUESTS);
+    }
     const integration = this.integrations.get(found.route.integrationId)!;
     const event = this.event(request, url, found.route, found.pathParameters);
     let result: LambdaInvokeResult;
@@ -130,12 +181,37 @@ export class HttpApis {
     return response(result.payload);
   }
 
+  /** The account's bucket, then the route's (if its stage throttles it): a request takes a token of each. */
+  private admit(route: Route): boolean {
+    const key = `${route.apiId} ${route.routeKey}`;
+    if (!this.routeBuckets.has(key)) this.routeBuckets.set(key, this.bucketFor(route));
+    const bucket = this.routeBuckets.get(key);
+    return (bucket?.take() ?? true) && this.accountBucket.take();
+  }
+
+  private bucketFor(route: Route): TokenBucket | undefined {
+    const stage = this.stages.get(route.apiId);
+    const throttle = { ...stage?.defaults, ...stage?.routes[route.routeKey] };
+    if (throttle.ThrottlingBurstLimit === undefined && throttle.ThrottlingRateLimit === undefined) return undefined;
+    return new TokenBucket(throttle.ThrottlingBurstLimit ?? ACCOUNT_THROTTLE.burst, throttle.ThrottlingRateLimit ?? ACCOUNT_THROTTLE.ratePerSecond);
+  }
+
   /** Serves every loaded HTTP API on one base URL (what `npm start` prints). */
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      // Past the payload quota the rest is read and dropped, so that the client, still sending, gets the 413.
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_HTTP_API_PAYLOAD_BYTES) chunks.push(chunk);
+      });
       req.on('end', () => {
+        if (size > MAX_HTTP_API_PAYLOAD_BYTES) {
+          const answer = payloadTooLarge();
+          res.writeHead(answer.status, answer.headers).end(answer.body);
+          return;
+        }
         this.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }).then(
           (answer) => res.writeHead(answer.status, answer.headers).end(answer.body),
           (error: unknown) => res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message })),

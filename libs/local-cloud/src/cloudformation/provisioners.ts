@@ -400,6 +400,13 @@ const httpRoute: Provisioner = async (props, ctx) => {
   return { ref: `${props.ApiId}/${props.RouteKey}`, attributes: {} };
 };
 
+/** AWS::ApiGatewayV2::Stage: its route throttling acts locally (429 past a route's burst and rate). */
+const httpStage: Provisioner = async (props, ctx) => {
+  if (!ctx.httpApis) return noLocalEffect(props, ctx);
+  ctx.httpApis.createStage(props.ApiId, String(props.StageName), { defaultRouteSettings: props.DefaultRouteSettings, routeSettings: props.RouteSettings });
+  return { ref: String(props.StageName), attributes: {} };
+};
+
 /**
  * Resource types with no local behaviour: IAM is not enforced locally, REST APIs (v1) are not emulated (services use
  * HTTP APIs). They still answer Ref / Fn::GetAtt.
@@ -426,6 +433,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGatewayV2::Api': httpApi,
   'AWS::ApiGatewayV2::Integration': httpIntegration,
   'AWS::ApiGatewayV2::Route': httpRoute,
+  'AWS::ApiGatewayV2::Stage': httpStage,
   'AWS::SNS::Topic': topic,
   'AWS::SNS::Subscription': subscription,
   'AWS::SNS::TopicPolicy': topicPolicy,
@@ -437,7 +445,6 @@ export const NO_LOCAL_EFFECT = new Set([
   'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Lambda::Version',
   'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
-  'AWS::ApiGatewayV2::Stage',
 ]);
 
 export function provisionerFor(type: string): Provisioner | undefined {

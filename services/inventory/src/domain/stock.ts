@@ -1,4 +1,5 @@
 import { catalog } from '@shop/events';
+import type { BodyLimits, FieldError } from '@shop/service-kit';
 
 /** A stock item as the API shows it: free units and units held by reservations. */
 export interface StockLevel {
@@ -7,10 +8,7 @@ export interface StockLevel {
   reserved: number;
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
@@ -24,15 +22,15 @@ export function skuErrors(sku: string | undefined): FieldError[] {
   return sku !== undefined && SKU_PATTERN.test(sku) ? [] : [{ field: 'sku', message: `must match ${SKU_PATTERN.source}` }];
 }
 
-/** `PUT /inventory/{sku}` body: `{ "available": integer >= 0 }`; every problem is named by its field. */
-export function parseStockUpdate(sku: string | undefined, body: string | undefined): Parsed<{ sku: string; available: number }> {
+/** `{"available": 9007199254740991}` is 30 bytes: 1 KiB leaves room for whitespace and nothing else of note. */
+export const STOCK_UPDATE_BODY_LIMITS: BodyLimits = { maxBytes: 1024 };
+
+/**
+ * `PUT /inventory/{sku}` body (parsed by readJsonBody, which checked its type, size and depth):
+ * `{ "available": integer >= 0 }`; every problem is named by its field.
+ */
+export function parseStockUpdate(sku: string | undefined, parsed: unknown): Parsed<{ sku: string; available: number }> {
   const errors = skuErrors(sku);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body ?? '');
-  } catch {
-    return { ok: false, errors: [...errors, { field: 'body', message: 'must be a JSON object' }] };
-  }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return { ok: false, errors: [...errors, { field: 'body', message: 'must be a JSON object' }] };
   }

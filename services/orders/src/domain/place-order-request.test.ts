@@ -11,13 +11,13 @@ const valid = {
   paymentToken: 'tok_visa',
 };
 const fields = (body: unknown) => {
-  const parsed = parsePlaceOrder(typeof body === 'string' ? body : JSON.stringify(body));
+  const parsed = parsePlaceOrder(body);
   return parsed.ok ? [] : parsed.errors.map((e) => e.field).sort();
 };
 
 describe('parsePlaceOrder', () => {
   it('accepts a valid order', () => {
-    expect(parsePlaceOrder(JSON.stringify(valid))).toEqual({ ok: true, value: valid });
+    expect(parsePlaceOrder(valid)).toEqual({ ok: true, value: valid });
   });
 
   it('names every missing field', () => {
@@ -36,14 +36,14 @@ describe('parsePlaceOrder', () => {
 
   it('checks the e-mail, the currency pattern and that the currency is an ISO 4217 code', () => {
     expect(fields({ ...valid, customerEmail: 'nope', currency: 'eur' })).toEqual(['currency', 'customerEmail']);
-    expect(parsePlaceOrder(JSON.stringify({ ...valid, currency: 'ABC' }))).toEqual({ ok: false, errors: [{ field: 'currency', message: 'is not an ISO 4217 currency code' }] });
+    expect(parsePlaceOrder({ ...valid, currency: 'ABC' })).toEqual({ ok: false, errors: [{ field: 'currency', message: 'is not an ISO 4217 currency code' }] });
     expect(fields({ ...valid, currency: 'JPY' })).toEqual([]);
   });
 
   it('takes the currency list from ISO 4217, not from the runtime (ICU)', () => {
     for (const currency of ['HUF', 'IDR', 'COP', 'PKR', 'IQD']) expect(fields({ ...valid, currency })).toEqual([]);
     // ICU still knows the kuna, which ISO 4217 withdrew in 2023.
-    expect(parsePlaceOrder(JSON.stringify({ ...valid, currency: 'HRK' }))).toEqual({ ok: false, errors: [{ field: 'currency', message: 'is not an ISO 4217 currency code' }] });
+    expect(parsePlaceOrder({ ...valid, currency: 'HRK' })).toEqual({ ok: false, errors: [{ field: 'currency', message: 'is not an ISO 4217 currency code' }] });
   });
 
   it('refuses a sku on two lines, naming each repeat, along with the other bad fields', () => {
@@ -53,7 +53,7 @@ describe('parsePlaceOrder', () => {
       { sku: 'SKU-2', quantity: 0, unitPrice: 100 },
       { sku: 'SKU-1', quantity: 1, unitPrice: 100 },
     ];
-    const parsed = parsePlaceOrder(JSON.stringify({ ...valid, currency: 'ABC', items }));
+    const parsed = parsePlaceOrder({ ...valid, currency: 'ABC', items });
     expect(parsed).toEqual({
       ok: false,
       errors: expect.arrayContaining([
@@ -84,14 +84,25 @@ describe('parsePlaceOrder', () => {
   });
 
   it("refuses a total beyond EventBridge's numeric matching (5e9), which no payments rule would route", () => {
-    const at = (unitPrice: number) => parsePlaceOrder(JSON.stringify({ ...valid, items: [{ sku: 'A', quantity: 2, unitPrice }] }));
+    const at = (unitPrice: number) => parsePlaceOrder({ ...valid, items: [{ sku: 'A', quantity: 2, unitPrice }] });
     expect(at(2_500_000_000)).toMatchObject({ ok: true });
     expect(at(2_500_000_001)).toEqual({ ok: false, errors: [{ field: 'items', message: 'the order total is too large: at most 5000000000 minor units' }] });
   });
 
   it('refuses a body that is not a JSON object', () => {
     expect(fields('{"customerId":')).toEqual(['body']);
-    expect(parsePlaceOrder(undefined)).toEqual({ ok: false, errors: [{ field: 'body', message: 'must be a JSON object' }] });
-    expect(fields('[1,2]')).toEqual(['body']);
+    expect(fields(null)).toEqual(['body']);
+    expect(fields([1, 2])).toEqual(['body']);
+  });
+
+  it('holds every string to its bound and ids and tokens to an identifier pattern', () => {
+    expect(fields({ ...valid, customerId: 'c'.repeat(128) })).toEqual([]);
+    expect(fields({ ...valid, customerId: 'c'.repeat(129) })).toEqual(['customerId']);
+    expect(fields({ ...valid, customerId: 'ada lovelace' })).toEqual(['customerId']);
+    expect(fields({ ...valid, customerId: '<script>' })).toEqual(['customerId']);
+    expect(fields({ ...valid, paymentToken: 'tok visa' })).toEqual(['paymentToken']);
+    expect(fields({ ...valid, paymentToken: 't'.repeat(129) })).toEqual(['paymentToken']);
+    expect(fields({ ...valid, customerEmail: `${'a'.repeat(250)}@example.com` })).toEqual(['customerEmail']);
+    expect(fields({ ...valid, items: [{ sku: 'S'.repeat(65), quantity: 1, unitPrice: 1 }] })).toEqual(['items[0].sku']);
   });
 });

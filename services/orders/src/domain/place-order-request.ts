@@ -1,15 +1,22 @@
 import { NUMERIC_MATCH_LIMIT } from '@shop/aws-limits';
 import { createAjv, describeErrors, isIsoCurrency } from '@shop/events';
+import type { BodyLimits, FieldError } from '@shop/service-kit';
 import type { NewOrder } from './order';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 export const MAX_ITEMS = 100;
+
+/**
+ * The largest `POST /orders` body: 100 lines of the longest sku and largest numbers with every other field at its
+ * bound are about 12 KB. Far below API Gateway's 10 MB and Lambda's 6 MB synchronous payload.
+ */
+export const PLACE_ORDER_BODY_LIMITS: BodyLimits = { maxBytes: 32 * 1024 };
+
+/** Ids and tokens are identifiers: letters, digits and a few separators, never spaces or markup. */
+const IDENTIFIER = '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$';
 
 /**
  * The `POST /orders` body. Every bound is at least as strict as the OrderPlaced v1 / v2 schemas, so that an accepted
@@ -20,10 +27,10 @@ const schema = {
   required: ['customerId', 'customerEmail', 'currency', 'items', 'paymentToken'],
   additionalProperties: false,
   properties: {
-    customerId: { type: 'string', minLength: 1, maxLength: 128 },
+    customerId: { type: 'string', minLength: 1, maxLength: 128, pattern: IDENTIFIER },
     customerEmail: { type: 'string', format: 'email', maxLength: 254 },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    paymentToken: { type: 'string', minLength: 1, maxLength: 128 },
+    currency: { type: 'string', maxLength: 3, pattern: '^[A-Z]{3}$' },
+    paymentToken: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$' },
     items: {
       type: 'array',
       minItems: 1,
@@ -33,7 +40,7 @@ const schema = {
         required: ['sku', 'quantity', 'unitPrice'],
         additionalProperties: false,
         properties: {
-          sku: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+          sku: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
           quantity: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
           // Integer minor units of the currency.
           unitPrice: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
@@ -47,6 +54,12 @@ let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
 
 /** `items[1].quantity` rather than the validator's `detail.items[1].quantity`. */
 const fieldOf = (path: string) => path.replace(/^detail\.?/, '') || 'body';
+
+/** A field that breaks two rules (too long, and not of its pattern) is named once, by the first. */
+function firstPerField(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.field) && seen.add(e.field));
+}
 
 /**
  * One line per sku: inventory reserves per sku, so a second line of the same sku would be one reservation reported
@@ -66,16 +79,10 @@ function repeatedSkuErrors(items: unknown): FieldError[] {
   return errors;
 }
 
-/** Parses and validates the request body, naming every offending field. */
-export function parsePlaceOrder(body: string | undefined): Parsed<NewOrder> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body ?? '');
-  } catch {
-    return { ok: false, errors: [{ field: 'body', message: 'must be a JSON object' }] };
-  }
+/** Validates the request body (parsed by readJsonBody, which checked its type, size and depth), naming every offending field. */
+export function parsePlaceOrder(parsed: unknown): Parsed<NewOrder> {
   validate ??= createAjv().compile(schema);
-  const errors: FieldError[] = validate(parsed) ? [] : describeErrors(validate.errors).map((v) => ({ field: fieldOf(v.path), message: v.message }));
+  const errors: FieldError[] = validate(parsed) ? [] : firstPerField(describeErrors(validate.errors).map((v) => ({ field: fieldOf(v.path), message: v.message })));
   const request = parsed as Partial<NewOrder> | null;
   if (typeof request?.currency === 'string' && /^[A-Z]{3}$/.test(request.currency) && !isIsoCurrency(request.currency)) {
     errors.push({ field: 'currency', message: 'is not an ISO 4217 currency code' });

@@ -20,7 +20,7 @@ import { settleOrder } from './saga/settle-order';
 const context = {} as Context;
 const body = { customerId: 'c-1', customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'A', quantity: 2, unitPrice: 500 }], paymentToken: 'tok' };
 const post = (payload: unknown, headers: Record<string, string> = {}) =>
-  ({ body: typeof payload === 'string' ? payload : JSON.stringify(payload), headers, isBase64Encoded: false }) as unknown as APIGatewayProxyEventV2;
+  ({ body: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json', ...headers }, isBase64Encoded: false }) as unknown as APIGatewayProxyEventV2;
 
 /** The orders table as placeOrder sees it (one order per id, createOrFind answers the one stored), and the saga starts. */
 function placementFakes(overrides: Partial<PlacementEffects> = {}) {
@@ -78,6 +78,19 @@ describe('POST /orders', () => {
     const response = await handlePlaceOrder(post({ ...body, customerEmail: 'x', items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }), context, effects, notIdempotent);
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body!).errors.map((e: { field: string }) => e.field).sort()).toEqual(['customerEmail', 'items[0].quantity']);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers 415, 413 and 400 for a body it cannot take, and for a key with a space, without touching anything', async () => {
+    const { calls, effects } = placementFakes();
+    const answer = async (event: APIGatewayProxyEventV2) => {
+      const response = await handlePlaceOrder(event, context, effects, notIdempotent);
+      return { status: response.statusCode, message: JSON.parse(response.body!).message };
+    };
+    expect(await answer(post(body, { 'content-type': 'text/plain' }))).toEqual({ status: 415, message: 'content-type text/plain is not accepted: must be application/json (charset utf-8 allowed)' });
+    expect(await answer(post({ ...body, pad: ' '.repeat(32 * 1024) }))).toEqual({ status: 413, message: expect.stringMatching(/^body is 32\d{3} bytes: at most 32768 bytes$/) });
+    expect(await answer(post(`{"items":${'['.repeat(9)}${']'.repeat(9)}}`))).toEqual({ status: 400, message: 'body nests deeper than 8 levels of arrays and objects' });
+    expect(await answer(post(body, { 'idempotency-key': 'my key' }))).toEqual({ status: 400, message: 'invalid request: Idempotency-Key' });
     expect(calls).toEqual([]);
   });
 

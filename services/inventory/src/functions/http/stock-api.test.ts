@@ -3,7 +3,8 @@ import type { StockLevel } from '../../domain/stock';
 import { getStock } from './get-stock';
 import { putStock } from './put-stock';
 
-const request = (sku: string, body?: string, isBase64Encoded = false) => ({ pathParameters: { sku }, body, isBase64Encoded }) as unknown as APIGatewayProxyEventV2;
+const request = (sku: string, body?: string, isBase64Encoded = false, contentType = 'application/json') =>
+  ({ pathParameters: { sku }, headers: { 'content-type': contentType }, body, isBase64Encoded }) as unknown as APIGatewayProxyEventV2;
 
 function fakeStock(levels: Record<string, StockLevel> = {}) {
   return {
@@ -38,6 +39,17 @@ describe('putStock', () => {
       message: 'invalid request: sku, available',
       errors: [expect.objectContaining({ field: 'sku' }), expect.objectContaining({ field: 'available' })],
     });
+    expect(stock.levels).toEqual({});
+  });
+
+  it('answers 415 for a body that is not application/json and 413 past 1 KiB, and writes nothing', async () => {
+    const stock = fakeStock();
+    const form = await putStock(request('MUG', 'available=3', false, 'application/x-www-form-urlencoded'), stock);
+    expect(form.statusCode).toBe(415);
+    expect(JSON.parse(form.body!).errors).toEqual([{ field: 'content-type', message: expect.stringContaining('must be application/json') }]);
+    const padded = await putStock(request('MUG', `{"available":3${' '.repeat(1024)}}`), stock);
+    expect(padded.statusCode).toBe(413);
+    expect(JSON.parse(padded.body!).message).toBe('body is 1039 bytes: at most 1024 bytes');
     expect(stock.levels).toEqual({});
   });
 });

@@ -3,11 +3,11 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { recordBusinessMetric, requiredEnv } from '@shop/service-kit';
+import { readJsonBody, recordBusinessMetric, requiredEnv } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
 import { orderSagaStarterFromEnv, SagaNotStartedError, type StartOrderSaga } from '../../adapters/saga-starter';
 import { isPlacementOf, keyedOrderId, placedOrder, type NewOrder } from '../../domain/order';
-import { parsePlaceOrder } from '../../domain/place-order-request';
+import { parsePlaceOrder, PLACE_ORDER_BODY_LIMITS } from '../../domain/place-order-request';
 import { badRequest, json } from './responses';
 
 const logger = new Logger();
@@ -73,7 +73,8 @@ export type Place = (placement: KeyedPlacement) => Promise<Placed>;
 export type MakeIdempotent = (place: Place, context: Context) => Place;
 
 const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/** A key is the client's token for one placement: 1 to 255 visible ASCII characters (no spaces, no control characters). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Powertools idempotency on the Idempotency-Key header, with payload validation on the validated body: the same key
@@ -97,18 +98,21 @@ function placementEffectsFromEnv(): PlacementEffects {
   return { orders: ordersTable(), startSaga: orderSagaStarterFromEnv(), outcomeTimeoutSeconds, newOrderId: randomUUID, now: () => new Date() };
 }
 
-/** `POST /orders` → 202 `{orderId, status: PENDING}`; 400 naming every bad field; 422 / 409 for key misuse; 503 when the saga could not start. */
+/**
+ * `POST /orders` → 202 `{orderId, status: PENDING}`; 400 naming every bad field, 413 / 415 for a body too large or not
+ * JSON (nothing stored); 422 / 409 for key misuse; 503 when the saga could not start.
+ */
 export async function handlePlaceOrder(
   event: APIGatewayProxyEventV2,
   context: Context,
   effects: () => PlacementEffects = placementEffectsFromEnv,
   idempotent: MakeIdempotent = powertoolsIdempotency,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const parsed = parsePlaceOrder(event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
+  const body = readJsonBody(event, PLACE_ORDER_BODY_LIMITS);
+  if (!body.ok) return json(body.rejection.statusCode, body.rejection.body);
+  const parsed = parsePlaceOrder(body.value);
   const key = event.headers?.[IDEMPOTENCY_KEY_HEADER];
-  const keyErrors = key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
-    ? [{ field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` }]
-    : [];
+  const keyErrors = key !== undefined && !IDEMPOTENCY_KEY.test(key) ? [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }] : [];
   if (!parsed.ok || keyErrors.length > 0) return badRequest([...keyErrors, ...(parsed.ok ? [] : parsed.errors)]);
 
   const effectsNow = effects();

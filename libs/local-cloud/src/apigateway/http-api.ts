@@ -109,6 +109,7 @@ export class HttpApis {
     const url = new URL(request.url, 'http://localhost');
     const found = this.match(request.method, url.pathname);
     if (!found) return json(404, { message: 'Not Found' });
+    this.cloud.usage.httpApiRequest(found.route.routeKey, request.body === undefined ? 0 : Buffer.byteLength(request.body));
     const integration = this.integrations.get(found.route.integrationId)!;
     const event = this.event(request, url, found.route, found.pathParameters);
     let result: LambdaInvokeResult;

@@ -1,5 +1,7 @@
 /**
  * npm run cost [-- --orders N --concurrency C --seed S --orders-per-month M --time-scale T --json]
+ * npm run cost -- --from http://localhost:4566 --orders N   (prices a running emulator's counts: N orders placed since
+ *                                                             its POST /_local/usage/reset)
  *
  * What an order costs on AWS, measured: runs the chaos suite's mix of scenarios without faults on the whole system in
  * this process, reads what the emulator's usage meter counted (GET /_local/usage), and prices it per 1,000,000 orders
@@ -17,7 +19,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { parseArgs } from 'node:util';
 import { bill } from './cost/bill';
 import { formatBill, summaryLine } from './cost/report';
-import { runCost } from './cost/run';
+import type { Usage } from '../libs/local-cloud/src/usage/usage-meter';
+import { runCost, type CostRun } from './cost/run';
 import { systemResources } from './cost/system-resources';
 
 function positive(name: string, value: string | undefined, fallback: number, integer = true): number {
@@ -36,10 +39,12 @@ export function parseCostArgs(args: string[]) {
       seed: { type: 'string' },
       'orders-per-month': { type: 'string' },
       'time-scale': { type: 'string' },
+      from: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     strict: true,
   });
+  if (values.from !== undefined && values.orders === undefined) throw new Error('--from needs --orders: the orders placed since the emulator\'s POST /_local/usage/reset');
   return {
     orders: positive('orders', values.orders, 200),
     // Few clients: each function's measured duration is Lambda's bill, and a CPU shared by many clients stretches it.
@@ -47,6 +52,7 @@ export function parseCostArgs(args: string[]) {
     seed: values.seed === undefined ? 1 : positive('seed', values.seed, 1),
     ordersPerMonth: positive('orders-per-month', values['orders-per-month'], 1_000_000),
     timeScale: positive('time-scale', values['time-scale'], 0.25, false),
+    from: values.from?.replace(/\/$/, ''),
     json: values.json ?? false,
   };
 }
@@ -60,14 +66,25 @@ function keepFunctionOutputOff(): () => void {
   };
 }
 
+/** The counts of a running emulator (`npm start`, `npm run local-cloud`), for `orders` placed since its last reset. */
+async function readCounts(emulatorUrl: string, orders: number): Promise<CostRun> {
+  const response = await fetch(`${emulatorUrl}/_local/usage`).catch((error: Error) => error);
+  if (response instanceof Error || !response.ok) throw new Error(`--from: no usage at ${emulatorUrl}/_local/usage (${response instanceof Error ? response.message : response.status})`);
+  return { usage: (await response.json()) as Usage, scenarios: orders, orders, outcomes: {}, quiet: true };
+}
+
 async function main(): Promise<void> {
   const options = parseCostArgs(process.argv.slice(2));
-  const restore = keepFunctionOutputOff();
-  let run;
-  try {
-    run = await runCost({ ...options, log: (line) => console.error(`[cost] ${line}`) });
-  } finally {
-    restore();
+  let run: CostRun;
+  if (options.from) {
+    run = await readCounts(options.from, options.orders);
+  } else {
+    const restore = keepFunctionOutputOff();
+    try {
+      run = await runCost({ ...options, log: (line) => console.error(`[cost] ${line}`) });
+    } finally {
+      restore();
+    }
   }
   if (!run.quiet) console.error('[cost] the system was not quiet by the deadline: the counts may be short');
   const result = bill(run.usage, { orders: run.orders, ordersPerMonth: options.ordersPerMonth, resources: systemResources() });

@@ -18,7 +18,7 @@ export function formatBill(bill: Bill, context: { scenarios: number; outcomes: R
   });
   rows.push(['total', '', '', usd(bill.usdPerMillionOrders)]);
   const lines = [
-    `${bill.orders} orders accepted of ${context.scenarios} scenarios (${outcomes}); monthly items at ${bill.ordersPerMonth.toLocaleString('en-US')} orders a month`,
+    `${bill.orders} orders accepted of ${context.scenarios} scenarios${outcomes ? ` (${outcomes})` : ''}; monthly items at ${bill.ordersPerMonth.toLocaleString('en-US')} orders a month`,
     '',
     ...table(['item', 'units per order', 'unit price (us-east-1)', '$ per 1M orders'], rows),
     '',

@@ -124,6 +124,27 @@ function meteredRequest(body: Buffer): { body: Buffer; input: Record<string, unk
   return { body: asking.callerAsked ? body : Buffer.from(JSON.stringify(asking.input)), input, callerAsked: asking.callerAsked };
 }
 
+/**
+ * Relays dynalite's answer once `read` has seen it: as it came, or as `read` rewrote it (with its length and the
+ * x-amz-crc32 the SDK checks made anew). An answer that is not JSON, or a `read` that fails, is relayed as it came.
+ */
+async function relayMetered(
+  answer: http.IncomingMessage,
+  res: http.ServerResponse,
+  read: (status: number, output: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>,
+): Promise<void> {
+  const text = await readAll(answer);
+  let reply = text;
+  try {
+    const rewritten = await read(answer.statusCode ?? 502, JSON.parse(text.toString('utf8')) as Record<string, unknown>);
+    if (rewritten) reply = Buffer.from(JSON.stringify(rewritten));
+  } catch {
+    // relayed as it came
+  }
+  res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(reply.length), 'x-amz-crc32': String(crc32(reply)) });
+  res.end(reply);
+}
+
 export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
   // Tables are ACTIVE at once: no CREATING/DELETING/UPDATING delay to wait out locally.
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -188,7 +209,8 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
         // the write again, so a conditional write can then fail its own condition.
         // Only an applied write can lose its answer (a refused one changed nothing), so only those are drawn.
         if (answer.statusCode === 200 && WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError')) {
-          if (metered) void readAll(answer).then((text) => unitsOf(operation, JSON.parse(text.toString('utf8'))).forEach(meter));
+          // Applied, so its units were consumed.
+          if (metered) void readAll(answer).then((text) => unitsOf(operation, JSON.parse(text.toString('utf8'))).forEach(meter)).catch(() => undefined);
           else answer.resume();
           return answerError(res, 500, 'InternalServerError', 'Internal server error');
         }
@@ -198,21 +220,15 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
           answer.pipe(res);
           return;
         }
-        void readAll(answer).then(async (text) => {
-          let reply = text;
-          if (answer.statusCode === 200) {
-            const output = JSON.parse(text.toString('utf8')) as Record<string, unknown>;
+        void relayMetered(answer, res, async (status, output) => {
+          if (status === 200) {
             unitsOf(operation, output).forEach(meter);
-            if (!metered.callerAsked) {
-              delete output.ConsumedCapacity;
-              reply = Buffer.from(JSON.stringify(output));
-            }
-          } else if (String(answer.headers['content-type'] ?? '').includes('json') && text.includes('ConditionalCheckFailedException')) {
-            meter(await conditionFailures.of(operation, metered.input).catch(() => undefined));
+            if (metered.callerAsked) return undefined;
+            const { ConsumedCapacity: _asked, ...answered } = output;
+            return answered;
           }
-          // The SDK checks x-amz-crc32 against the body it reads.
-          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(reply.length), 'x-amz-crc32': String(crc32(reply)) });
-          res.end(reply);
+          if (String(output.__type).endsWith('#ConditionalCheckFailedException')) meter(await conditionFailures.of(operation, metered.input));
+          return undefined;
         });
       },
     );

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { FaultInjector } from './faults/injector';
 import { abortableDelay } from './timers';
+import { UsageMeter } from './usage/usage-meter';
 import type { FaultPlanInput } from './faults/plan';
 import type { ScheduleMode } from './scheduler/schedule-clock';
 
@@ -123,6 +124,8 @@ export class Cloud {
   readonly monitor = new EventEmitter();
   /** Injects the faults of the plan in force (none by default); each emulated service asks it at its fault points. */
   readonly faults: FaultInjector;
+  /** Counts what AWS would bill (usage/usage-meter.ts); each emulated service reports its billable operations. */
+  readonly usage = new UsageMeter();
 
   // Wired by the server at start-up; each is an interface so a unit test can hand in a fake.
   sqs!: SqsApi;

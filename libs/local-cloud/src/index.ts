@@ -24,6 +24,8 @@ import { createSnsEndpoint } from './sns/sns-endpoint';
 import type { SnsService } from './sns/sns-service';
 import { sqsQueryHandler } from './sqs/query-protocol';
 import { SqsService } from './sqs/sqs-service';
+import { usageRoutes } from './usage/routes';
+import type { UsageMeter } from './usage/usage-meter';
 
 export { Cloud, type CloudOptions } from './cloud';
 export { AwsError } from './errors';
@@ -32,6 +34,7 @@ export { FaultPlanError, parseFaultPlan, type FaultPlanInput } from './faults/pl
 export { LocalCloudServer } from './server';
 export { assertPortFree, listenOn, type PortAdvice } from './listen';
 export { SqsService } from './sqs/sqs-service';
+export { UsageMeter, type Usage } from './usage/usage-meter';
 export { LambdaService } from './lambda/lambda-service';
 export { InProcessInvoker } from './lambda/in-process-invoker';
 export { HttpInvoker, type HttpInvokerOptions } from './lambda/http-invoker';
@@ -90,6 +93,8 @@ export interface LocalCloud {
   dynamodb: LocalDynamoDb;
   /** The fault plan in force: `faults.set(plan)`, `faults.snapshot()` (also `GET`/`PUT /_local/faults`). */
   faults: FaultInjector;
+  /** What AWS would bill, counted per resource: `usage.snapshot()`, `usage.reset()` (also `GET /_local/usage`, `POST /_local/usage/reset`). */
+  usage: UsageMeter;
   stop(): Promise<void>;
 }
 
@@ -100,6 +105,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const cloud = new Cloud(options);
   const server = new LocalCloudServer();
   for (const route of faultRoutes(cloud)) server.registerLocalRoute(route);
+  for (const route of usageRoutes(cloud)) server.registerLocalRoute(route);
   const host = options.host ?? '127.0.0.1';
   const { port } = await server.listen(options.port ?? DEFAULT_PORT, host);
   const url = `http://${publicHostname(host)}:${port}`;
@@ -174,6 +180,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     sns: sns.service,
     dynamodb,
     faults: cloud.faults,
+    usage: cloud.usage,
     async stop() {
       cloudwatch.service.stop();
       scheduler.service.stop();

@@ -160,6 +160,7 @@ export class HttpApis {
       this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, throttled: true });
       return json(429, TOO_MANY_REQUESTS);
     }
+    this.cloud.usage.httpApiRequest(found.route.routeKey, request.body === undefined ? 0 : Buffer.byteLength(request.body));
     const integration = this.integrations.get(found.route.integrationId)!;
     const event = this.event(request, url, found.route, found.pathParameters);
     let result: LambdaInvokeResult;

@@ -21,7 +21,7 @@ import {
   requiredTime,
   resourceNotFound,
 } from './input';
-import { MetricStore, STATISTICS, statisticOf, statisticSetOf, type Dimension, type MetricIdentity, type Statistic } from './metric-store';
+import { metricKey, MetricStore, STATISTICS, statisticOf, statisticSetOf, type Dimension, type MetricIdentity, type Statistic, type StatisticSet } from './metric-store';
 
 /**
  * Amazon CloudWatch: metric data (PutMetricData, the AWS services' own metrics, EMF lines from functions), queries
@@ -62,6 +62,8 @@ export class CloudWatchService implements CloudWatchApi {
     private readonly options: CloudWatchOptions = {},
   ) {
     this.alarms = new Alarms(cloud, this.store);
+    // Alarms are billed per alarm-month (https://aws.amazon.com/cloudwatch/pricing/): the meter reports those that exist.
+    cloud.usage.watchAlarms(() => this.alarms.list().map((alarm) => alarm.name));
     cloud.monitor.on('activity', this.observe);
     this.alarms.start((now) => this.sampleGauges(now));
   }
@@ -92,7 +94,7 @@ export class CloudWatchService implements CloudWatchApi {
   /** One EMF document's metrics; throws EmfError for an invalid one. */
   putEmf(line: string): number {
     const values = parseEmf(line);
-    for (const value of values) this.store.put(value.identity, value.timestamp, statisticSetOf(value.values), value.unit);
+    for (const value of values) this.putCustom(value.identity, value.timestamp, statisticSetOf(value.values), value.unit);
     return values.length;
   }
 
@@ -157,7 +159,13 @@ export class CloudWatchService implements CloudWatchApi {
         : statisticSetOf(value !== undefined ? [value] : values, counts.length > 0 ? counts : undefined);
       return { identity: { namespace, metricName, dimensions }, timestamp, statistics, unit };
     });
-    for (const datum of parsed) this.store.put(datum.identity, datum.timestamp, datum.statistics, datum.unit);
+    for (const datum of parsed) this.putCustom(datum.identity, datum.timestamp, datum.statistics, datum.unit);
+  }
+
+  /** A custom metric's value (PutMetricData, EMF): each distinct metric is billed per metric-month. */
+  private putCustom(identity: MetricIdentity, timestamp: number, values: StatisticSet, unit: string): void {
+    this.store.put(identity, timestamp, values, unit);
+    this.cloud.usage.customMetricPut(metricKey(identity));
   }
 
   private getMetricStatistics(input: any) {

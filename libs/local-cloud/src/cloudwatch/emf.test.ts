@@ -42,6 +42,15 @@ describe('EMF metrics', () => {
     expect(await sumOf('OrdersCompleted', dimensions('CANCELLED'))).toEqual({ sum: 1, samples: 1 });
   });
 
+  it('meters each custom metric written (a metric-month on the bill), not the AWS services\' own', async () => {
+    local.usage.reset();
+    await local.lambda.invoke('orders-metrics', JSON.stringify({ confirmed: 1, outcome: 'CONFIRMED' }));
+    await local.lambda.invoke('orders-metrics', JSON.stringify({ confirmed: 1, outcome: 'CONFIRMED' }));
+    await local.cloudwatch.dispatch('PutMetricData', { Namespace: 'Custom', MetricData: [{ MetricName: 'Depth', Value: 1 }] });
+    const { customMetrics } = local.usage.snapshot().cloudwatch;
+    expect(customMetrics).toEqual([expect.stringContaining('"Custom","Depth"'), expect.stringContaining('"Shop","OrdersCompleted"')]);
+  });
+
   it('takes EMF lines on POST /_local/cloudwatch/emf, ignoring other lines and naming what is wrong with a bad document', async () => {
     const line = (metrics: Record<string, unknown>) =>
       JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Shop', Dimensions: [['service']], Metrics: [{ Name: 'PaymentsFailed', Unit: 'Count' }] }] }, service: 'payments', ...metrics });

@@ -17,3 +17,9 @@ declare module 'dynalite' {
   function dynalite(options?: DynaliteOptions): Server;
   export = dynalite;
 }
+
+// dynalite's own capacity arithmetic (db/index.js), which its ConsumedCapacity answers use.
+declare module 'dynalite/db' {
+  /** Capacity units of an item (DynamoDB JSON): reads per 4 KB (halved unless consistent), writes per 1 KB; 1 (or 0.5) for none. */
+  export function capacityUnits(item: Record<string, unknown> | undefined, isRead: boolean, isConsistent?: boolean): number;
+}

@@ -89,6 +89,45 @@ describe('DynamoDB (dynalite) behind the endpoint proxy', () => {
     expect(item.Item).toEqual({ pk: 'order#1', sk: 'v1', total: 10 });
   });
 
+  describe('request units for the usage meter', () => {
+    const units = (table: string) => cloud.usage.snapshot().dynamodb[table] ?? { writeUnits: 0, readUnits: 0, byOperation: {} };
+    const kb = (n: number) => 'x'.repeat(n * 1024 - 200);
+
+    beforeAll(async () => {
+      await client.send(ordersTable('metered'));
+      cloud.usage.reset();
+    });
+
+    it('counts a write by the KB of the item and a read by 4 KB, halved when eventually consistent', async () => {
+      await documents.send(new PutCommand({ TableName: 'metered', Item: { pk: 'big', sk: 's', text: kb(3) } }));
+      expect(units('metered').writeUnits).toBe(3);
+      await documents.send(new GetCommand({ TableName: 'metered', Key: { pk: 'big', sk: 's' }, ConsistentRead: true }));
+      await documents.send(new GetCommand({ TableName: 'metered', Key: { pk: 'big', sk: 's' } }));
+      expect(units('metered').readUnits).toBe(1.5);
+      expect(units('metered').byOperation).toEqual({ PutItem: 1, GetItem: 2 });
+    });
+
+    it('counts a failed conditional write by the size of the item already there, or 1 when none is', async () => {
+      const before = units('metered').writeUnits;
+      const put = (pk: string) => documents.send(new PutCommand({ TableName: 'metered', Item: { pk, sk: 's', text: kb(5) }, ConditionExpression: 'attribute_exists(pk)' }));
+      await expect(put('big')).resolves.toBeDefined();
+      expect(units('metered').writeUnits - before).toBe(5);
+      await expect(put('absent')).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+      expect(units('metered').writeUnits - before).toBe(6);
+      await expect(
+        documents.send(new PutCommand({ TableName: 'metered', Item: { pk: 'big', sk: 's', text: 'small' }, ConditionExpression: 'attribute_not_exists(pk)' })),
+      ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+      expect(units('metered').writeUnits - before).toBe(11);
+    });
+
+    it('answers ConsumedCapacity only to a caller that asked for it', async () => {
+      const quiet = await documents.send(new GetCommand({ TableName: 'metered', Key: { pk: 'big', sk: 's' } }));
+      expect(quiet.ConsumedCapacity).toBeUndefined();
+      const asked = await documents.send(new GetCommand({ TableName: 'metered', Key: { pk: 'big', sk: 's' }, ReturnConsumedCapacity: 'TOTAL' }));
+      expect(asked.ConsumedCapacity).toEqual({ TableName: 'metered', CapacityUnits: 1 });
+    });
+  });
+
   it('queries a partition by key condition', async () => {
     for (const sk of ['v2', 'v3', 'x1']) {
       await documents.send(new PutCommand({ TableName: 'orders', Item: { pk: 'order#1', sk, total: 20 } }));

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { crc32 } from 'node:zlib';
 import type { Cloud } from '../cloud';
 import { AwsError } from '../errors';
+import { askingCapacity, ConditionFailureUnits, consumesCapacity, unitsOf, type TableUnits } from './consumed-capacity';
 import { TimeToLive } from './time-to-live';
 
 /**
@@ -110,6 +112,39 @@ function tablesOf(body: Buffer): string[] {
   }
 }
 
+/** The request with the consumed capacity asked for; undefined for a body that is not JSON (dynalite answers it). */
+function meteredRequest(body: Buffer): { body: Buffer; input: Record<string, unknown>; callerAsked: boolean } | undefined {
+  let input: Record<string, unknown>;
+  try {
+    input = parseInput(body);
+  } catch {
+    return undefined;
+  }
+  const asking = askingCapacity(input);
+  return { body: asking.callerAsked ? body : Buffer.from(JSON.stringify(asking.input)), input, callerAsked: asking.callerAsked };
+}
+
+/**
+ * Relays dynalite's answer once `read` has seen it: as it came, or as `read` rewrote it (with its length and the
+ * x-amz-crc32 the SDK checks made anew). An answer that is not JSON, or a `read` that fails, is relayed as it came.
+ */
+async function relayMetered(
+  answer: http.IncomingMessage,
+  res: http.ServerResponse,
+  read: (status: number, output: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>,
+): Promise<void> {
+  const text = await readAll(answer);
+  let reply = text;
+  try {
+    const rewritten = await read(answer.statusCode ?? 502, JSON.parse(text.toString('utf8')) as Record<string, unknown>);
+    if (rewritten) reply = Buffer.from(JSON.stringify(rewritten));
+  } catch {
+    // relayed as it came
+  }
+  res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(reply.length), 'x-amz-crc32': String(crc32(reply)) });
+  res.end(reply);
+}
+
 export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
   // Tables are ACTIVE at once: no CREATING/DELETING/UPDATING delay to wait out locally.
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -126,6 +161,7 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
   cloud.dynamodbEndpoint = endpoint;
   const timeToLive = new TimeToLive(cloud, endpoint);
   timeToLive.start();
+  const conditionFailures = new ConditionFailureUnits(endpoint, cloud.region);
 
   async function serveTimeToLive(operation: string, body: Buffer, res: http.ServerResponse): Promise<void> {
     let statusCode = 200;
@@ -154,33 +190,58 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
     if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {
       return answerError(res, 400, 'ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
     }
+    // Every request that consumes capacity asks dynalite what it consumed, for the usage meter (consumed-capacity.ts).
+    const metered = consumesCapacity(operation) ? meteredRequest(body) : undefined;
+    const meter = (units: TableUnits | undefined) => units && cloud.usage.dynamodbRequest(units.table, operation, units);
+    const forwarded = metered?.body ?? body;
     const upstream = http.request(
-      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: { ...req.headers, 'content-length': String(forwarded.length) }, agent },
       (answer) => {
         answer.on('end', () => cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode }));
-        if (operation === 'DeleteTable' && answer.statusCode === 200) for (const table of site.names) timeToLive.forget(table);
+        if (operation === 'DeleteTable' && answer.statusCode === 200) {
+          for (const table of site.names) {
+            timeToLive.forget(table);
+            conditionFailures.forget(table);
+          }
+        }
         // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
         // the write again, so a conditional write can then fail its own condition.
         // Only an applied write can lose its answer (a refused one changed nothing), so only those are drawn.
         if (answer.statusCode === 200 && WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError')) {
-          answer.resume();
+          // Applied, so its units were consumed.
+          if (metered) void readAll(answer).then((text) => unitsOf(operation, JSON.parse(text.toString('utf8'))).forEach(meter)).catch(() => undefined);
+          else answer.resume();
           return answerError(res, 500, 'InternalServerError', 'Internal server error');
         }
-        // rawHeaders keeps dynalite's headers as sent (x-amz-crc32, which the SDK checks, included).
-        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-        answer.pipe(res);
+        if (!metered) {
+          // rawHeaders keeps dynalite's headers as sent (x-amz-crc32, which the SDK checks, included).
+          res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+          answer.pipe(res);
+          return;
+        }
+        void relayMetered(answer, res, async (status, output) => {
+          if (status === 200) {
+            unitsOf(operation, output).forEach(meter);
+            if (metered.callerAsked) return undefined;
+            const { ConsumedCapacity: _asked, ...answered } = output;
+            return answered;
+          }
+          if (String(output.__type).endsWith('#ConditionalCheckFailedException')) meter(await conditionFailures.of(operation, metered.input));
+          return undefined;
+        });
       },
     );
     upstream.on('error', (error) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local DynamoDB unreachable: ${error.message}` }));
     });
-    upstream.end(body);
+    upstream.end(forwarded);
   }
 
   async function close(): Promise<void> {
     await timeToLive.stop();
+    conditionFailures.destroy();
     agent.destroy();
     const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     // Clients calling dynalite directly may hold keep-alive sockets: do not wait for them to time out.

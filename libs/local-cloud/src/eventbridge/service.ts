@@ -281,6 +281,9 @@ export class EventBridgeService implements EventsApi {
     };
     this.archives.archive(bus.arn, event);
     this.route(bus, event, Date.now());
+    // A custom event is billed as it is put, per 64 KB chunk; AWS services' own events are free
+    // (https://aws.amazon.com/eventbridge/pricing/).
+    if (!awsService) this.cloud.usage.eventPut(bus.name, putEventsEntrySize(entry));
     return { EventId: event.id };
   }
 

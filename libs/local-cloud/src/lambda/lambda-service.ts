@@ -156,6 +156,7 @@ export class LambdaService implements LambdaApi {
     const lost = this.cloud.faults.pick('lambda.after', faultSite(fn, requestId, invocationType), LOST_OUTCOMES);
     if (lost) result = { payload: JSON.stringify(lost.payload(fn, requestId)), functionError: 'Unhandled' };
     const durationMs = Date.now() - startedAt;
+    this.cloud.usage.lambdaInvoked(fn, durationMs);
     if (result.functionError) {
       const error = parseError(result.payload);
       this.cloud.record({ ...base, type: 'invocation.failed', errorType: error.errorType, errorMessage: error.errorMessage, durationMs });

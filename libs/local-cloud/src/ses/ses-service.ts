@@ -176,6 +176,8 @@ export class SesService {
       configurationSetName: input.ConfigurationSetName,
     };
     this.sent.push(email);
+    // SES bills each recipient of a message as one e-mail (https://aws.amazon.com/ses/pricing/).
+    this.cloud.usage.emailSent(from, to.length + cc.length + bcc.length);
     this.cloud.record({ service: 'ses', type: 'email.sent', to: [...to, ...cc, ...bcc], subject: email.subject, messageId });
     return { MessageId: messageId };
   }

@@ -416,3 +416,23 @@ describe('FIFO queues', () => {
     await expect(sqs.send(new SendMessageCommand({ QueueUrl: plain.url, MessageBody: 'x', MessageGroupId: 'g' }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
   });
 });
+
+describe('usage (the meter)', () => {
+  it('counts every call on a queue in 64 KB chunks of what it carries, and empty receives apart', async () => {
+    const { url } = await createQueue();
+    const name = url.split('/').pop()!;
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(100 * 1024) }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'small' }, { Id: 'b', MessageBody: 'small' }] }));
+    const { Messages = [] } = await receive(url, { MaxNumberOfMessages: 10 });
+    expect(Messages).toHaveLength(3);
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    await receive(url, { WaitTimeSeconds: 0 });
+    await local.sqs.sendMessage(url, 'from another service');
+    expect(local.usage.snapshot().sqs[name]).toEqual({
+      requests: 5,
+      chunks: 7,
+      emptyReceives: 1,
+      byOperation: { SendMessage: 2, SendMessageBatch: 1, ReceiveMessage: 1, DeleteMessageBatch: 1 },
+    });
+  });
+});

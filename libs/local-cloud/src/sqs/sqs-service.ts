@@ -69,7 +69,12 @@ export class SqsService implements SqsApi {
   dispatch(operation: string, input: any): Promise<unknown> {
     const handler = this.operations[operation];
     if (!handler) return Promise.reject(new AwsError('UnknownOperationException', `SQS operation ${operation} is not supported by the local emulator`));
-    return Promise.resolve().then(() => handler(input ?? {}));
+    return Promise.resolve()
+      .then(() => handler(input ?? {}))
+      .then((output) => {
+        this.meter(operation, input ?? {}, output);
+        return output;
+      });
   }
 
   /** `SqsApi` for the other services (EventBridge targets, Lambda destinations): by queue ARN, URL or name. */
@@ -88,7 +93,28 @@ export class SqsService implements SqsApi {
       MessageDeduplicationId: options.messageDeduplicationId,
       DelaySeconds: options.delaySeconds,
     });
+    this.cloud.usage.sqsRequest(queue.name, 'SendMessage', messageSize(body, attributes ?? {}));
     return { MessageId };
+  }
+
+  /**
+   * A queue's API call for the usage meter: every action is a request, in 64 KB chunks of the payload it carries, sent
+   * or received (https://aws.amazon.com/sqs/pricing/). Lambda's pollers are billed so too: their ReceiveMessage and
+   * DeleteMessageBatch calls are the queue's requests (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+   */
+  private meter(operation: string, input: { QueueUrl?: unknown; MessageBody?: unknown; MessageAttributes?: unknown; Entries?: unknown }, output: unknown): void {
+    if (typeof input.QueueUrl !== 'string') return;
+    const queue = input.QueueUrl.split('/').pop()!;
+    const sized = (body: unknown, attributes: unknown) => (typeof body === 'string' ? messageSize(body, (attributes ?? {}) as MessageAttributes) : 0);
+    let payload = 0;
+    if (operation === 'SendMessage') payload = sized(input.MessageBody, input.MessageAttributes);
+    if (operation === 'SendMessageBatch' && Array.isArray(input.Entries)) payload = input.Entries.reduce((sum: number, e: any) => sum + sized(e?.MessageBody, e?.MessageAttributes), 0);
+    if (operation === 'ReceiveMessage') {
+      const messages = (output as { Messages?: ReceivedMessage[] } | undefined)?.Messages ?? [];
+      if (messages.length === 0) return this.cloud.usage.sqsRequest(queue, operation, 0, { empty: true });
+      payload = messages.reduce((sum, m) => sum + sized(m.Body, m.MessageAttributes), 0);
+    }
+    this.cloud.usage.sqsRequest(queue, operation, payload);
   }
 
   /** Ends every long poll and move task (the emulator is stopping). */

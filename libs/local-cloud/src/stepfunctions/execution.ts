@@ -104,6 +104,7 @@ export class Execution {
   }
 
   start(): void {
+    this.cloud.usage.executionStarted(this.machine);
     this.record('ExecutionStarted', { input: this.input, inputDetails: NOT_TRUNCATED, roleArn: this.machine.roleArn }, '');
     this.sendStatusChange();
     this.launch(this.root, this.machine.compiled.engine, this.parsedInput);
@@ -219,6 +220,8 @@ export class Execution {
       case 'StateFailed':
         return this.updateState(event.state.name, () => ({ status: 'FAILED', ...engineFailure(event.Error, event.Cause) }));
       case 'StateRetried':
+        // "each retry will be charged as an additional state transition" (https://aws.amazon.com/step-functions/pricing/).
+        this.cloud.usage.stateTransition(this.machine, event.state.name);
         return this.updateState(event.state.name, (state) => ({ status: 'RUNNING', retries: state.retries + 1 }));
       case 'StateCaught':
         return this.updateState(event.state.name, () => ({ status: 'CAUGHT' }));
@@ -237,6 +240,7 @@ export class Execution {
 
   private stateEntered(run: Run, name: string, input: unknown): void {
     if (this.closedByDeletion()) return;
+    this.cloud.usage.stateTransition(this.machine, name);
     const inputText = json(input);
     if (run === this.root) this.current = { name, input: inputText };
     if (this.exceedsPayloadQuota(name, inputText)) return;
@@ -460,6 +464,7 @@ export class Execution {
     if (this.status !== 'RUNNING') return;
     this.status = status;
     this.stopDate = Date.now();
+    this.cloud.usage.executionEnded(this.machine, this.stopDate - (this.redriveDate ?? this.startDate));
     Object.assign(this, outcome);
     const details = status === 'SUCCEEDED' ? { output: outcome.output, outputDetails: NOT_TRUNCATED } : defined({ error: outcome.error, cause: outcome.cause });
     this.record(TERMINAL_EVENT[status], details, '');

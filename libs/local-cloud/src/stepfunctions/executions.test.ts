@@ -137,6 +137,32 @@ describe('Express state machines', () => {
     expect(failed).not.toHaveProperty('output');
   });
 
+  test('the usage meter counts each Express request, its transitions and the duration StartSyncExecution bills', async () => {
+    const t = testStepFunctions();
+    const arn = await t.createMachine(express, { type: 'EXPRESS' });
+    const { billingDetails } = await t.call('StartSyncExecution', { stateMachineArn: arn, input: '{"ok":true}' });
+    expect(t.cloud.usage.snapshot().states['machine-1']).toEqual({
+      type: 'EXPRESS',
+      executions: 1,
+      transitions: 2,
+      byState: { Check: 1, Yes: 1 },
+      billedMs: billingDetails.billedDurationInMilliseconds,
+    });
+  });
+
+  test('the usage meter counts a retry as a transition of its state', async () => {
+    const t = testStepFunctions();
+    let calls = 0;
+    t.fakes.functions.set('flaky', () => {
+      if (++calls < 3) throw new Error('not yet');
+      return { ok: true };
+    });
+    const retried = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: functionArn('flaky'), Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3 }], End: true } } };
+    const machine = await t.createMachine(retried);
+    await t.finished(await t.start(machine, {}, 'retried-1'));
+    expect(t.cloud.usage.snapshot().states['machine-1']).toMatchObject({ type: 'STANDARD', executions: 1, transitions: 3, byState: { Call: 3 } });
+  });
+
   test('Express names are not unique, and the execution APIs of Standard workflows are refused', async () => {
     const t = testStepFunctions();
     const arn = await t.createMachine(express, { type: 'EXPRESS' });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MAX_STEP_FUNCTIONS_PAYLOAD_BYTES } from '@shop/aws-limits';
 import type { Cloud, StatesApi } from '../cloud';
 import { AwsError, validationError } from '../errors';
+import { EXPRESS_MEMORY_MB, expressBilledMs } from '../usage/billing-units';
 import { executionOfToken, type CallbackTask } from './callbacks';
 import { compileMachine } from './compile';
 import { Execution, type MachineVersion } from './execution';
@@ -325,7 +326,7 @@ export class StepFunctionsService implements StatesApi {
     const duration = (execution.stopDate ?? Date.now()) - execution.startDate;
     return {
       ...this.executionView(execution),
-      billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil(duration / 100) * 100) },
+      billingDetails: { billedMemoryUsedInMB: EXPRESS_MEMORY_MB, billedDurationInMilliseconds: expressBilledMs(duration) },
     };
   }
 

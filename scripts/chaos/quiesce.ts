@@ -20,8 +20,19 @@ export async function quiesce(
   runId: string,
   options: { deadlineMs: number; quietMs: number },
 ): Promise<Quiescence> {
-  const started = Date.now();
   const orderIds = new Set((await runOrders(readers, names, runId)).map((order) => order.orderId));
+  return quiesceOrders(target, readers, names, orderIds, options);
+}
+
+/** The same wait for known orders: it reads no table (the bench counts the DynamoDB requests the orders cause). */
+export async function quiesceOrders(
+  target: ChaosTarget,
+  readers: AwsReaders,
+  names: SystemNames,
+  orderIds: Set<string>,
+  options: { deadlineMs: number; quietMs: number },
+): Promise<Quiescence> {
+  const started = Date.now();
   let seen = -1;
   let changedAt = Date.now();
   for (;;) {

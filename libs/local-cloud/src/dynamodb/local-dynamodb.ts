@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { Cloud } from '../cloud';
 import { AwsError } from '../errors';
+import { dynaliteDispatcher, type DynaliteAnswer } from './dynalite-dispatch';
 import { TimeToLive } from './time-to-live';
 
 /**
  * DynamoDB for the emulator: a dynalite server on 127.0.0.1 (random port) and a byte-for-byte proxy
- * that the shared endpoint hands every `DynamoDB_20120810.*` request to. The proxy itself serves Time to Live
- * (time-to-live.ts), which dynalite lacks.
+ * that the shared endpoint hands every `DynamoDB_20120810.*` request to, which calls dynalite's handler in this process
+ * (dynalite-dispatch.ts). The proxy itself serves Time to Live (time-to-live.ts), which dynalite lacks.
  */
 
 export interface DynamoDbOptions {
@@ -122,7 +123,7 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const agent = new http.Agent({ keepAlive: true });
+  const dispatch = dynaliteDispatcher(server);
   cloud.dynamodbEndpoint = endpoint;
   const timeToLive = new TimeToLive(cloud, endpoint);
   timeToLive.start();
@@ -154,34 +155,29 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
     if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {
       return answerError(res, 400, 'ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
     }
-    const upstream = http.request(
-      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        answer.on('end', () => cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode }));
-        if (operation === 'DeleteTable' && answer.statusCode === 200) for (const table of site.names) timeToLive.forget(table);
-        // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
-        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
-        // the write again, so a conditional write can then fail its own condition.
-        // Only an applied write can lose its answer (a refused one changed nothing), so only those are drawn.
-        if (answer.statusCode === 200 && WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError')) {
-          answer.resume();
-          return answerError(res, 500, 'InternalServerError', 'Internal server error');
-        }
-        // rawHeaders keeps dynalite's headers as sent (x-amz-crc32, which the SDK checks, included).
-        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', (error) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local DynamoDB unreachable: ${error.message}` }));
-    });
-    upstream.end(body);
+    let answer: DynaliteAnswer;
+    try {
+      answer = await dispatch({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body });
+    } catch (error) {
+      cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: 500 });
+      return answerError(res, 500, 'InternalServerError', `local DynamoDB failed: ${(error as Error).message}`);
+    }
+    cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode });
+    if (operation === 'DeleteTable' && answer.statusCode === 200) for (const table of site.names) timeToLive.forget(table);
+    // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
+    // the write again, so a conditional write can then fail its own condition.
+    // Only an applied write can lose its answer (a refused one changed nothing), so only those are drawn.
+    if (answer.statusCode === 200 && WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError')) {
+      return answerError(res, 500, 'InternalServerError', 'Internal server error');
+    }
+    // dynalite's headers as it set them (x-amz-crc32, which the SDK checks, included).
+    res.writeHead(answer.statusCode, answer.headers);
+    res.end(answer.body);
   }
 
   async function close(): Promise<void> {
     await timeToLive.stop();
-    agent.destroy();
     const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     // Clients calling dynalite directly may hold keep-alive sockets: do not wait for them to time out.
     server.closeAllConnections();

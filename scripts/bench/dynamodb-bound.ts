@@ -11,10 +11,13 @@ export interface DynamoDbBound {
   writesPerSecond: number;
   writes: number;
   ms: number;
+  /** This process's CPU time per write (what the write costs the emulator, dynalite and the SDK together). */
+  cpuMsPerWrite: number;
 }
 
 /** `concurrency` writers, each a conditional PutItem of a new item (as an idempotency record's or a claim's), for `durationMs`. */
 export async function measureConditionalWrites(aws: AwsClientConfig, options: { concurrency: number; durationMs: number; table: string }): Promise<DynamoDbBound> {
+  // A table of its own, so that the bound reads and writes nothing of the system's.
   const dynamodb = new DynamoDBClient(aws);
   const documents = DynamoDBDocumentClient.from(dynamodb);
   const { table } = options;
@@ -23,6 +26,7 @@ export async function measureConditionalWrites(aws: AwsClientConfig, options: { 
   );
   try {
     let writes = 0;
+    const cpu = process.cpuUsage();
     const started = Date.now();
     const until = started + options.durationMs;
     const writer = async (w: number) => {
@@ -39,10 +43,18 @@ export async function measureConditionalWrites(aws: AwsClientConfig, options: { 
     };
     await Promise.all(Array.from({ length: options.concurrency }, (_, w) => writer(w)));
     const ms = Date.now() - started;
-    return { writesPerSecond: (writes * 1000) / ms, writes, ms };
+    const used = process.cpuUsage(cpu);
+    return { writesPerSecond: (writes * 1000) / ms, writes, ms, cpuMsPerWrite: (used.user + used.system) / 1000 / Math.max(1, writes) };
   } finally {
     await dynamodb.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
     documents.destroy();
     dynamodb.destroy();
   }
+}
+
+/** Two measurements taken apart (the machine may be shared): their writes added up, over their time added up. */
+export function combinedBound(a: DynamoDbBound, b: DynamoDbBound): DynamoDbBound {
+  const writes = a.writes + b.writes;
+  const ms = a.ms + b.ms;
+  return { writes, ms, writesPerSecond: (writes * 1000) / ms, cpuMsPerWrite: (a.cpuMsPerWrite * a.writes + b.cpuMsPerWrite * b.writes) / Math.max(1, writes) };
 }

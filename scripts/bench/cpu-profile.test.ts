@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatProfile, startCpuProfile, summariseProfile, type CpuProfile } from './cpu-profile';
+import { formatProfile, startCpuProfile, summariseByPackage, summariseProfile, type CpuProfile } from './cpu-profile';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -44,6 +44,31 @@ describe('summariseProfile', () => {
     expect(summariseProfile(profile, { top: 5, root: '/x' })).toEqual([
       { functionName: 'parse', location: 'a.js:10', selfMs: 9, selfPercent: 90 },
       { functionName: '(garbage collector)', location: '', selfMs: 1, selfPercent: 10 },
+    ]);
+  });
+
+  it('adds self time up by package, workspace folder, Node and V8', () => {
+    const frame = (id: number, url: string, functionName = 'f') => ({ id, callFrame: { functionName, url, lineNumber: 0 } });
+    const profile: CpuProfile = {
+      nodes: [
+        frame(1, 'file:///repo/node_modules/@smithy/core/dist-cjs/index.js'),
+        frame(2, 'file:///repo/node_modules/dynalite/node_modules/big.js/big.js'),
+        frame(3, 'file:///repo/libs/local-cloud/src/cloud.ts'),
+        frame(4, 'node:events'),
+        frame(5, '', '(garbage collector)'),
+        frame(6, '', 'writev'),
+        frame(7, 'file:///repo/node_modules/@smithy/core/dist-cjs/other.js'),
+      ],
+      samples: [1, 2, 3, 4, 5, 6, 7, 1],
+      timeDeltas: [0, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 3_000],
+    };
+    expect(summariseByPackage(profile, { top: 10, root: '/repo' }).map((e) => [e.functionName, e.selfMs])).toEqual([
+      ['@smithy/core', 4],
+      ['big.js', 1],
+      ['libs/local-cloud', 1],
+      ['node:', 1],
+      ['(garbage collector)', 1],
+      ['(native)', 1],
     ]);
   });
 });

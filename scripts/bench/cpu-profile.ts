@@ -70,7 +70,7 @@ export function summariseProfile(profile: CpuProfile, options: { top: number; ro
 }
 
 /**
- * Self time by where the code lives: a package (`node_modules/<name>`), a workspace folder (`libs/<name>`,
+ * Self time by where the code lives: a package (`node_modules/<name>`, the innermost one), a workspace folder (`libs/<name>`,
  * `services/<name>`, `scripts`), Node's own modules (`node:`), or V8's entries (GC, idle, program) as they are.
  */
 export function summariseByPackage(profile: CpuProfile, options: { top: number; root?: string }): ProfileEntry[] {
@@ -92,7 +92,8 @@ function packageOf({ functionName, url }: CpuProfile['nodes'][number]['callFrame
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return 'node:';
   const file = shortFile(url, root);
-  const inModules = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+  // The innermost package: a dependency nested under another is its own entry.
+  const inModules = /^.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (inModules) return inModules[1]!;
   const workspace = /^((?:libs|services)\/[^/]+|scripts|tests)\//.exec(file);
   return workspace ? workspace[1]! : file;

@@ -4,39 +4,24 @@
  * the order reading CONFIRMED (GET /orders/{id} polled every 10 ms): median, p90, min, max. Stops the stack.
  * Run it in a fresh clone (after npm ci) for the first-start figure: it then includes packaging every service.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { startNpmStart } from './bench/npm-start';
 import { DEMO_STOCK } from './local-stack/demo-stock';
 
-const ROOT = path.resolve(__dirname, '..');
 const ORDERS = 20;
 const SKU = 'SKU-RED-MUG';
 
 async function main(): Promise<void> {
-  const started = Date.now();
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/start.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const base = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const ready = /\[start\] ready in [\d.]+ s: HTTP (http:\/\/\S+),/.exec(output);
-      if (ready) resolve(ready[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
-  });
-  const readySeconds = (Date.now() - started) / 1000;
+  const stack = await startNpmStart();
   try {
     if ((DEMO_STOCK[SKU] ?? 0) < ORDERS) throw new Error(`${SKU} has too little demo stock for ${ORDERS} orders`);
     const latencies: number[] = [];
-    for (let i = 0; i < ORDERS; i += 1) latencies.push(await postToConfirmed(base));
+    for (let i = 0; i < ORDERS; i += 1) latencies.push(await postToConfirmed(stack.apiUrl));
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-    console.log(`time to ready: ${readySeconds.toFixed(1)} s (npm start until its ready line)`);
+    console.log(`time to ready: ${stack.readySeconds.toFixed(1)} s (npm start until its ready line)`);
     console.log(`POST /orders -> CONFIRMED over ${ORDERS} orders: median ${at(0.5)} ms, p90 ${at(0.9)} ms, min ${latencies[0]} ms, max ${latencies.at(-1)} ms`);
   } finally {
-    child.kill('SIGINT');
-    await exited;
+    await stack.stop();
   }
 }
 

@@ -18,11 +18,21 @@ export async function quiesce(
   readers: AwsReaders,
   names: SystemNames,
   runId: string,
-  options: { deadlineMs: number; quietMs: number; orderIds?: Set<string> },
+  options: { deadlineMs: number; quietMs: number },
+): Promise<Quiescence> {
+  const orderIds = new Set((await runOrders(readers, names, runId)).map((order) => order.orderId));
+  return quiesceOrders(target, readers, names, orderIds, options);
+}
+
+/** The same wait for known orders: it reads no table (the bench counts the DynamoDB requests the orders cause). */
+export async function quiesceOrders(
+  target: ChaosTarget,
+  readers: AwsReaders,
+  names: SystemNames,
+  orderIds: Set<string>,
+  options: { deadlineMs: number; quietMs: number },
 ): Promise<Quiescence> {
   const started = Date.now();
-  // Known ids spare the scan of the orders table (npm run cost must not pay for its own observation).
-  const orderIds = options.orderIds ?? new Set((await runOrders(readers, names, runId)).map((order) => order.orderId));
   let seen = -1;
   let changedAt = Date.now();
   for (;;) {

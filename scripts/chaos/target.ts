@@ -5,7 +5,7 @@
  * differs (activity, captured e-mails, dead-letter queues).
  */
 import type { CloudActivity } from '../../libs/local-cloud/src/cloud';
-import type { FaultSnapshot, SentEmail } from '../../libs/local-cloud/src';
+import type { FaultSnapshot, LocalCloud, SentEmail } from '../../libs/local-cloud/src';
 import { SENT_EMAILS_PATH } from '../../libs/local-cloud/src/ses/ses-rest';
 import { createBusTap, type AwsClientConfig, type BusEvent, type BusTap } from '../../tests/support/bus-tap';
 import { setOutcomeTimeout, startSystem } from '../../tests/support/system';
@@ -67,7 +67,7 @@ function faultsOver(emulatorUrl: string): Pick<ChaosTarget, 'setFaults' | 'fault
  * The whole system in this process. `outcomeTimeoutSeconds` (AWS seconds, scaled by `timeScale`), when given, replaces
  * the order saga's packaged outcome timeout.
  */
-export async function inProcessTarget(options: { timeScale: number; outcomeTimeoutSeconds?: number }): Promise<ChaosTarget> {
+export async function inProcessTarget(options: { timeScale: number; outcomeTimeoutSeconds?: number }): Promise<ChaosTarget & { local: LocalCloud }> {
   const system = await startSystem({ timeScale: options.timeScale });
   if (options.outcomeTimeoutSeconds !== undefined) setOutcomeTimeout(system.local, options.outcomeTimeoutSeconds);
   const { local } = system;
@@ -82,6 +82,7 @@ export async function inProcessTarget(options: { timeScale: number; outcomeTimeo
   local.cloud.monitor.on('activity', listener);
   return {
     description: `in-process (time scale ${options.timeScale})`,
+    local,
     aws: system.aws,
     async http(method, path, body, headers = {}) {
       const answer = await local.http.handle({ method, url: path, headers: { 'content-type': 'application/json', ...headers }, body });

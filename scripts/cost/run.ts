@@ -7,7 +7,7 @@
 import type { Usage } from '../../libs/local-cloud/src/usage/usage-meter';
 import { drive, stockUp, type OrderDriven } from '../chaos/drive';
 import { awsReaders } from '../chaos/observe';
-import { quiesce } from '../chaos/quiesce';
+import { quiesceOrders } from '../chaos/quiesce';
 import { generateWorkload } from '../chaos/scenarios';
 import { systemNames } from '../chaos/system-names';
 import { inProcessTarget } from '../chaos/target';
@@ -51,7 +51,7 @@ export async function runCost(options: CostRunOptions): Promise<CostRun> {
     const driven = await drive(target, workload, { concurrency: options.concurrency, orderSaga: names.sagas.order, pollDeadlineMs: Math.max(120_000, 300_000 * options.timeScale + 30_000) });
     const accepted = driven.filter((d): d is OrderDriven => d.scenario.kind === 'order' && (d as OrderDriven).orderId !== undefined);
     const orderIds = new Set(accepted.map((d) => d.orderId!));
-    const quiescence = await quiesce(target, readers, names, runId, { deadlineMs: Math.max(120_000, 300_000 * options.timeScale + 60_000), quietMs: 500, orderIds });
+    const quiescence = await quiesceOrders(target, readers, names, orderIds, { deadlineMs: Math.max(120_000, 300_000 * options.timeScale + 60_000), quietMs: 500 });
     options.log?.(`quiet after ${quiescence.waitedMs} ms${quiescence.quiet ? '' : ` (deadline reached, ${quiescence.running} sagas running)`}`);
     const outcomes: Record<string, number> = {};
     for (const d of accepted) outcomes[d.lastStatus ?? 'unknown'] = (outcomes[d.lastStatus ?? 'unknown'] ?? 0) + 1;

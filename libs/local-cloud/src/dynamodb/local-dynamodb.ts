@@ -5,6 +5,7 @@ import { crc32 } from 'node:zlib';
 import type { Cloud } from '../cloud';
 import { AwsError } from '../errors';
 import { askingCapacity, ConditionFailureUnits, consumesCapacity, unitsOf, type TableUnits } from './consumed-capacity';
+import { dynaliteDispatcher, type DynaliteAnswer } from './dynalite-dispatch';
 import { TimeToLive } from './time-to-live';
 
 /**
@@ -125,24 +126,21 @@ function meteredRequest(body: Buffer): { body: Buffer; input: Record<string, unk
 }
 
 /**
- * Relays dynalite's answer once `read` has seen it: as it came, or as `read` rewrote it (with its length and the
- * x-amz-crc32 the SDK checks made anew). An answer that is not JSON, or a `read` that fails, is relayed as it came.
+ * dynalite's answer once `read` has seen it: as it came, or as `read` rewrote it (with its length and the x-amz-crc32
+ * the SDK checks made anew). An answer that is not JSON, or a `read` that fails, stays as it came.
  */
-async function relayMetered(
-  answer: http.IncomingMessage,
-  res: http.ServerResponse,
+async function meteredAnswer(
+  answer: DynaliteAnswer,
   read: (status: number, output: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>,
-): Promise<void> {
-  const text = await readAll(answer);
-  let reply = text;
+): Promise<DynaliteAnswer> {
   try {
-    const rewritten = await read(answer.statusCode ?? 502, JSON.parse(text.toString('utf8')) as Record<string, unknown>);
-    if (rewritten) reply = Buffer.from(JSON.stringify(rewritten));
+    const rewritten = await read(answer.statusCode, JSON.parse(answer.body) as Record<string, unknown>);
+    if (!rewritten) return answer;
+    const body = JSON.stringify(rewritten);
+    return { ...answer, body, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(body)), 'x-amz-crc32': String(crc32(body)) } };
   } catch {
-    // relayed as it came
+    return answer;
   }
-  res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(reply.length), 'x-amz-crc32': String(crc32(reply)) });
-  res.end(reply);
 }
 
 export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
@@ -157,7 +155,7 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const agent = new http.Agent({ keepAlive: true });
+  const dispatch = dynaliteDispatcher(server);
   cloud.dynamodbEndpoint = endpoint;
   const timeToLive = new TimeToLive(cloud, endpoint);
   timeToLive.start();
@@ -194,55 +192,54 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
     const metered = consumesCapacity(operation) ? meteredRequest(body) : undefined;
     const meter = (units: TableUnits | undefined) => units && cloud.usage.dynamodbRequest(units.table, operation, units);
     const forwarded = metered?.body ?? body;
-    const upstream = http.request(
-      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: { ...req.headers, 'content-length': String(forwarded.length) }, agent },
-      (answer) => {
-        answer.on('end', () => cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode }));
-        if (operation === 'DeleteTable' && answer.statusCode === 200) {
-          for (const table of site.names) {
-            timeToLive.forget(table);
-            conditionFailures.forget(table);
-          }
-        }
-        // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
-        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
-        // the write again, so a conditional write can then fail its own condition.
-        // Only an applied write can lose its answer (a refused one changed nothing), so only those are drawn.
-        if (answer.statusCode === 200 && WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError')) {
-          // Applied, so its units were consumed.
-          if (metered) void readAll(answer).then((text) => unitsOf(operation, JSON.parse(text.toString('utf8'))).forEach(meter)).catch(() => undefined);
-          else answer.resume();
-          return answerError(res, 500, 'InternalServerError', 'Internal server error');
-        }
-        if (!metered) {
-          // rawHeaders keeps dynalite's headers as sent (x-amz-crc32, which the SDK checks, included).
-          res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-          answer.pipe(res);
-          return;
-        }
-        void relayMetered(answer, res, async (status, output) => {
-          if (status === 200) {
-            unitsOf(operation, output).forEach(meter);
-            if (metered.callerAsked) return undefined;
-            const { ConsumedCapacity: _asked, ...answered } = output;
-            return answered;
-          }
-          if (String(output.__type).endsWith('#ConditionalCheckFailedException')) meter(await conditionFailures.of(operation, metered.input));
+    let answer: DynaliteAnswer;
+    try {
+      answer = await dispatch({ method: req.method ?? 'POST', url: req.url ?? '/', headers: { ...req.headers, 'content-length': String(forwarded.length) }, body: forwarded });
+    } catch (error) {
+      cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: 500 });
+      return answerError(res, 500, 'InternalServerError', `local DynamoDB failed: ${(error as Error).message}`);
+    }
+    cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: answer.statusCode });
+    if (operation === 'DeleteTable' && answer.statusCode === 200) {
+      for (const table of site.names) {
+        timeToLive.forget(table);
+        conditionFailures.forget(table);
+      }
+    }
+    // The write was applied, but the client hears InternalServerError (HTTP 500, retryable:
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html) and its SDK sends
+    // the write again, so a conditional write can then fail its own condition.
+    // Only an applied write can lose its answer (a refused one changed nothing), so only those are drawn.
+    if (answer.statusCode === 200 && WRITE_OPERATIONS.has(operation) && cloud.faults.strikes('dynamodb.lostResponse', site, 'InternalServerError')) {
+      // Applied, so its units were consumed.
+      if (metered) {
+        await meteredAnswer(answer, async (_status, output) => {
+          unitsOf(operation, output).forEach(meter);
           return undefined;
         });
-      },
-    );
-    upstream.on('error', (error) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local DynamoDB unreachable: ${error.message}` }));
-    });
-    upstream.end(forwarded);
+      }
+      return answerError(res, 500, 'InternalServerError', 'Internal server error');
+    }
+    if (metered) {
+      answer = await meteredAnswer(answer, async (status, output) => {
+        if (status === 200) {
+          unitsOf(operation, output).forEach(meter);
+          if (metered.callerAsked) return undefined;
+          const { ConsumedCapacity: _asked, ...answered } = output;
+          return answered;
+        }
+        if (String(output.__type).endsWith('#ConditionalCheckFailedException')) meter(await conditionFailures.of(operation, metered.input));
+        return undefined;
+      });
+    }
+    // dynalite's headers as it set them (x-amz-crc32, which the SDK checks, included).
+    res.writeHead(answer.statusCode, answer.headers);
+    res.end(answer.body);
   }
 
   async function close(): Promise<void> {
     await timeToLive.stop();
     conditionFailures.destroy();
-    agent.destroy();
     const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     // Clients calling dynalite directly may hold keep-alive sockets: do not wait for them to time out.
     server.closeAllConnections();

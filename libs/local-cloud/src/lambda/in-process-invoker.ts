@@ -25,6 +25,16 @@ export interface LambdaContext {
 const MODULE_EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs', '.mts', '.cts'];
 
 /**
+ * Set for every function run here. The X-Ray SDK (under Powertools Tracer) in its default automatic mode installs a
+ * process-wide async hook (cls-hooked, with a destroy hook on every promise) as soon as it is imported. On Lambda each
+ * function has a process of its own; here every function and the emulator share this one, and the hook taxed every
+ * promise of them all (a quarter of the CPU an order took). Tracing is off outside Lambda (Powertools traces only where
+ * AWS_EXECUTION_ENV is set, see libs/service-kit/src/tracing.ts), so manual mode changes nothing a function does.
+ * https://docs.aws.amazon.com/xray-sdk-for-nodejs/latest/reference ("Automatic and manual mode")
+ */
+const SHARED_PROCESS_ENVIRONMENT = { AWS_XRAY_MANUAL_MODE: 'true' };
+
+/**
  * Runs handlers inside this process: requires `<servicePath>/<handler module>` and calls the export with
  * `(event, context)`, or `(event, context, callback)` for a callback-style handler. TypeScript handlers are
  * compiled by the loader the emulator runs under: jest's transform in tests, tsx for the CLI
@@ -36,7 +46,7 @@ export class InProcessInvoker implements LambdaInvoker {
 
   invoke(request: InvocationRequest): Promise<LambdaInvokeResult> {
     const run = () => this.run(request);
-    return runWithEnvironment(request.environment, () => (request.onLogLine ? runCapturingLogLines(request.onLogLine, run) : run()));
+    return runWithEnvironment({ ...SHARED_PROCESS_ENVIRONMENT, ...request.environment }, () => (request.onLogLine ? runCapturingLogLines(request.onLogLine, run) : run()));
   }
 
   private async run(request: InvocationRequest): Promise<LambdaInvokeResult> {

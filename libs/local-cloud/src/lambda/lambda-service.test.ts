@@ -92,6 +92,11 @@ describe('synchronous invoke, in process', () => {
     expect(process.env.FIXTURE_VALUE).toBeUndefined();
   });
 
+  it('starts the X-Ray SDK in manual mode, so that no function installs an async hook on the process all of them share', async () => {
+    const result = await local.lambda.invoke(register('xrayMode').functionName, '{}');
+    expect(JSON.parse(result.payload)).toEqual({ automatic: false });
+  });
+
   it('reports a missing handler module or export as Lambda runtime errors', async () => {
     const missingModule = await local.lambda.invoke(register('echo', { handler: 'nowhere.handler' }).functionName, '{}');
     expect(JSON.parse(missingModule.payload)).toMatchObject({ errorType: 'Runtime.ImportModuleError' });

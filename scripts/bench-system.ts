@@ -19,6 +19,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { integerFlag } from './cli-flags';
 import type { CloudActivity } from '../libs/local-cloud/src/cloud';
 import { formatProfile, startCpuProfile, summariseByPackage, summariseProfile, type CpuProfile, type ProfileEntry } from './bench/cpu-profile';
 import { combinedBound, measureConditionalWrites, type DynamoDbBound } from './bench/dynamodb-bound';
@@ -32,13 +33,6 @@ const ROOT = path.resolve(__dirname, '..');
 const TIME_SCALE = 0.25;
 const POLL_DEADLINE_MS = 120_000;
 const BOUND_MS = 3_000;
-
-function integer(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, not ${JSON.stringify(value)}`);
-  return n;
-}
 
 export function parseBenchArgs(args: string[]) {
   const { values } = parseArgs({
@@ -56,13 +50,13 @@ export function parseBenchArgs(args: string[]) {
     strict: true,
   });
   return {
-    orders: integer('orders', values.orders, 200, 1),
-    concurrency: integer('concurrency', values.concurrency, 16, 1),
-    stackOrders: integer('stack-orders', values['stack-orders'], 40, 1),
+    orders: integerFlag('orders', values.orders, 200, 1),
+    concurrency: integerFlag('concurrency', values.concurrency, 16, 1),
+    stackOrders: integerFlag('stack-orders', values['stack-orders'], 40, 1),
     // serverless offline's worker threads fall behind above ~6 clients on 2 cores (see the chaos suite's --against).
-    stackConcurrency: integer('stack-concurrency', values['stack-concurrency'], 6, 1),
-    warmup: integer('warmup', values.warmup, 8, 0),
-    top: integer('top', values.top, 15, 1),
+    stackConcurrency: integerFlag('stack-concurrency', values['stack-concurrency'], 6, 1),
+    warmup: integerFlag('warmup', values.warmup, 8, 0),
+    top: integerFlag('top', values.top, 15, 1),
     stack: !values['no-stack'],
     /** Where to write the in-process drive's raw profile (a .cpuprofile, for Chrome DevTools or speedscope). */
     cpuProfileFile: values['cpu-profile'],

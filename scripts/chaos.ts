@@ -15,22 +15,9 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { parseArgs } from 'node:util';
+import { integerFlag, positiveNumberFlag } from './cli-flags';
 import { formatReport, summaryLine } from './chaos/report';
 import { DEFAULT_FAULTS, runChaos, type ChaosOptions } from './chaos/run';
-
-function integer(name: string, value: string | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, not ${JSON.stringify(value)}`);
-  return n;
-}
-
-function number(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${JSON.stringify(value)}`);
-  return n;
-}
 
 export function parseChaosArgs(args: string[]): ChaosOptions & { json: boolean } {
   const { values } = parseArgs({
@@ -54,20 +41,20 @@ export function parseChaosArgs(args: string[]): ChaosOptions & { json: boolean }
   // Lambda retries a failed asynchronous invocation after 1 and 2 more minutes (AWS time), while Powertools'
   // idempotency lock of an invocation that died lasts the function's remaining time (10 s, real time): below 10/60
   // the retries would all meet the lock and go to the DLQ, which on AWS they never do.
-  const timeScale = number('time-scale', values['time-scale'], 0.25);
+  const timeScale = positiveNumberFlag('time-scale', values['time-scale'], 0.25);
   return {
-    orders: integer('orders', values.orders, 2000, 1),
+    orders: integerFlag('orders', values.orders, 2000, 1),
     // More clients than this overload the system in one process (its functions then time out, in real time).
-    concurrency: integer('concurrency', values.concurrency, 24, 1),
-    seed: integer('seed', values.seed, 1),
+    concurrency: integerFlag('concurrency', values.concurrency, 24, 1),
+    seed: integerFlag('seed', values.seed, 1),
     faults: values.faults ?? DEFAULT_FAULTS,
     ...(against && { against: { apiUrl: against.replace(/\/$/, ''), emulatorUrl: (values.emulator ?? 'http://localhost:4566').replace(/\/$/, '') } }),
     timeScale,
-    ...(values['outcome-timeout'] !== undefined && { outcomeTimeoutSeconds: integer('outcome-timeout', values['outcome-timeout'], 0, 1) }),
+    ...(values['outcome-timeout'] !== undefined && { outcomeTimeoutSeconds: integerFlag('outcome-timeout', values['outcome-timeout'], 0, 1) }),
     // Long enough for the order saga's outcome timeout (300 s packaged, scaled) to pass for an order whose outcome was lost.
-    quiesceDeadlineMs: integer('quiet-deadline', values['quiet-deadline'], against ? 600_000 : Math.max(120_000, 300_000 * timeScale + 60_000), 1),
+    quiesceDeadlineMs: integerFlag('quiet-deadline', values['quiet-deadline'], against ? 600_000 : Math.max(120_000, 300_000 * timeScale + 60_000), 1),
     pollDeadlineMs: against ? 360_000 : Math.max(120_000, 300_000 * timeScale + 30_000),
-    maxTraces: integer('traces', values.traces, 20),
+    maxTraces: integerFlag('traces', values.traces, 20),
     json: values.json ?? false,
   };
 }

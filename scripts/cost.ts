@@ -17,18 +17,12 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { parseArgs } from 'node:util';
+import { integerFlag, positiveNumberFlag } from './cli-flags';
 import { bill } from './cost/bill';
 import { formatBill, summaryLine } from './cost/report';
 import type { Usage } from '../libs/local-cloud/src/usage/usage-meter';
 import { runCost, type CostRun } from './cost/run';
 import { systemResources } from './cost/system-resources';
-
-function positive(name: string, value: string | undefined, fallback: number, integer = true): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!(integer ? Number.isSafeInteger(n) : Number.isFinite(n)) || n <= 0) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, not ${JSON.stringify(value)}`);
-  return n;
-}
 
 export function parseCostArgs(args: string[]) {
   const { values } = parseArgs({
@@ -46,12 +40,12 @@ export function parseCostArgs(args: string[]) {
   });
   if (values.from !== undefined && values.orders === undefined) throw new Error('--from needs --orders: the orders placed since the emulator\'s POST /_local/usage/reset');
   return {
-    orders: positive('orders', values.orders, 200),
+    orders: integerFlag('orders', values.orders, 200, 1),
     // Few clients: each function's measured duration is Lambda's bill, and a CPU shared by many clients stretches it.
-    concurrency: positive('concurrency', values.concurrency, 4),
-    seed: values.seed === undefined ? 1 : positive('seed', values.seed, 1),
-    ordersPerMonth: positive('orders-per-month', values['orders-per-month'], 1_000_000),
-    timeScale: positive('time-scale', values['time-scale'], 0.25, false),
+    concurrency: integerFlag('concurrency', values.concurrency, 4, 1),
+    seed: integerFlag('seed', values.seed, 1, 1),
+    ordersPerMonth: integerFlag('orders-per-month', values['orders-per-month'], 1_000_000, 1),
+    timeScale: positiveNumberFlag('time-scale', values['time-scale'], 0.25),
     from: values.from?.replace(/\/$/, ''),
     json: values.json ?? false,
   };

@@ -15,7 +15,11 @@ let eventBridgeClient: EventBridgeClient | undefined;
 
 export const dynamoDocuments = () =>
   (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }));
-export const stepFunctions = () => (sfnClient ??= traced(new SFNClient({})));
+/**
+ * StartSyncExecution goes to the `sync-` prefixed host on AWS; an endpoint of its own (the local emulator) is one host,
+ * so the prefix is left off there.
+ */
+export const stepFunctions = () => (sfnClient ??= traced(new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN ?? process.env.AWS_ENDPOINT_URL) })));
 export const eventBridge = () => (eventBridgeClient ??= traced(new EventBridgeClient({})));
 
 /** Configuration is read per invocation (see above); a missing variable is a deployment error, named. */

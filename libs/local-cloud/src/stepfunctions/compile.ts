@@ -90,12 +90,17 @@ const engineFor = (definition: object) => new StateMachine(definition as StateMa
 
 /** An Express execution runs at most five minutes, whatever its TimeoutSeconds. https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html */
 export const EXPRESS_MAX_DURATION_SECONDS = 300;
+/**
+ * Under a time scale the five minutes are scaled like every AWS duration, but last at least this many seconds of real
+ * time: the functions' own work (and the emulator's) is not scaled, and a saga's real work alone must still fit.
+ */
+export const EXPRESS_MIN_REAL_SECONDS = 5;
 
 export function compileMachine(definition: AslDefinition, timeScale: number, type: StateMachineType = 'STANDARD'): CompiledMachine {
   const compilation: Compilation = { tasks: new Map(), scale: (seconds) => Math.min(seconds * timeScale, MAX_TIMER_SECONDS) };
   const compiled = compileStates(structuredClone(definition), compilation);
-  const timeoutSeconds = executionTimeoutSeconds(definition, type);
-  if (timeoutSeconds !== undefined) compiled.TimeoutSeconds = compilation.scale(timeoutSeconds);
+  const timeoutSeconds = executionTimeoutSeconds(definition, type, compilation.scale);
+  if (timeoutSeconds !== undefined) compiled.TimeoutSeconds = timeoutSeconds;
   const resumed = new Map<string, StateMachine>();
   const engineFrom = (stateName: string): StateMachine => {
     let engine = resumed.get(stateName);
@@ -105,10 +110,12 @@ export function compileMachine(definition: AslDefinition, timeScale: number, typ
   return { definition, states: indexStates(definition), tasks: compilation.tasks, engine: engineFor(compiled), engineFrom };
 }
 
-function executionTimeoutSeconds(definition: AslDefinition, type: StateMachineType): number | undefined {
-  const declared = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : undefined;
+/** The execution's timeout in (scaled) engine seconds: its TimeoutSeconds, and for Express the five-minute limit. */
+function executionTimeoutSeconds(definition: AslDefinition, type: StateMachineType, scale: (seconds: number) => number): number | undefined {
+  const declared = typeof definition.TimeoutSeconds === 'number' ? scale(definition.TimeoutSeconds) : undefined;
   if (type !== 'EXPRESS') return declared;
-  return Math.min(declared ?? EXPRESS_MAX_DURATION_SECONDS, EXPRESS_MAX_DURATION_SECONDS);
+  const limit = Math.max(scale(EXPRESS_MAX_DURATION_SECONDS), EXPRESS_MIN_REAL_SECONDS);
+  return Math.min(declared ?? limit, limit);
 }
 
 interface Compilation {

@@ -179,20 +179,27 @@ describe('Express state machines', () => {
   });
 
   test('the five-minute limit: an execution still running after 300 s is TIMED_OUT, whatever its TimeoutSeconds', async () => {
-    const t = testStepFunctions();
-    const slow = (TimeoutSeconds?: number) => ({ ...(TimeoutSeconds && { TimeoutSeconds }), StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1200, End: true } } });
-    const startedAt = Date.now();
-    for (const definition of [slow(), slow(3600)]) {
-      const arn = await t.createMachine(definition, { type: 'EXPRESS' });
-      expect(await t.call('StartSyncExecution', { stateMachineArn: arn })).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    // At 0.02, 300 s last 6 s (above the 5 s of real time the limit keeps under any scale); the Wait 8 s.
+    const t = testStepFunctions(0.02);
+    const slow = (TimeoutSeconds?: number) => ({ ...(TimeoutSeconds && { TimeoutSeconds }), StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 400, End: true } } });
+    const machines = [await t.createMachine(slow(), { type: 'EXPRESS' }), await t.createMachine(slow(3600), { type: 'EXPRESS' })];
+    const standard = await t.start(await t.createMachine(slow()));
+    const answers = await Promise.all(machines.map((stateMachineArn) => t.call('StartSyncExecution', { stateMachineArn })));
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+      expect(answer.stopDate - answer.startDate).toBeGreaterThanOrEqual(6);
+      expect(answer.stopDate - answer.startDate).toBeLessThan(8);
     }
-    // 300 s at the test's time scale (0.001) is 0.3 s each; the Wait would end after 1.2 s.
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2 * 300);
-    expect(Date.now() - startedAt).toBeLessThan(2 * 1200);
-    const standard = await t.createMachine(slow());
-    expect((await t.finished(await t.start(standard))).status).toBe('SUCCEEDED');
-    const shorter = await t.createMachine({ ...slow(60) }, { type: 'EXPRESS' });
+    expect((await t.finished(standard)).status).toBe('SUCCEEDED');
+    const shorter = await t.createMachine(slow(60), { type: 'EXPRESS' });
     expect(await t.call('StartSyncExecution', { stateMachineArn: shorter })).toMatchObject({ status: 'TIMED_OUT' });
+  });
+
+  test('under a strong time scale the limit still leaves 5 s of real time for the work', async () => {
+    const t = testStepFunctions(0.001);
+    const arn = await t.createMachine({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1000, End: true } } }, { type: 'EXPRESS' });
+    // 1000 s scaled is 1 s: past 300 s of AWS time (0.3 s), within the 5 s floor.
+    expect(await t.call('StartSyncExecution', { stateMachineArn: arn })).toMatchObject({ status: 'SUCCEEDED' });
   });
 
   test('StartSyncExecution refuses a Standard machine', async () => {

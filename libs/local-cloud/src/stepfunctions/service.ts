@@ -131,6 +131,11 @@ export class StepFunctionsService implements StatesApi {
     this.integrations.close();
   }
 
+  /** The Express executions still kept (running, and the last closed ones), newest first: AWS lists none, the dashboard does. */
+  expressExecutions(): ExecutionGraph[] {
+    return [...this.executions.values()].filter((execution) => execution.machine.type === 'EXPRESS').reverse().map((execution) => execution.graph());
+  }
+
   /** The definition and every state's latest status, input and output, for drawing the execution (Standard or Express). */
   getExecutionGraph(executionArn: string): ExecutionGraph {
     return this.executionFor(executionArn, { express: true }).graph();

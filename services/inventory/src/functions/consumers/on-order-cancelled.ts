@@ -1,9 +1,12 @@
 import { createEventHandler, type Received } from '@shop/events';
-import { sagaStarterFromEnv, type StartSaga } from '@shop/service-kit';
+import { syncSagaRunnerFromEnv, type StartSaga } from '@shop/service-kit';
 import { releaseSagaStart } from '../../domain/reservation';
 
-/** OrderCancelled.v1 → the release saga of the order (one execution per order), whether or not it was reserved yet. */
-export function startRelease(event: Received<'OrderCancelled.v1'>, start: StartSaga = sagaStarterFromEnv('RELEASE_STATE_MACHINE_ARN')) {
+/**
+ * OrderCancelled.v1 → the release saga of the order, whether or not it was reserved yet, run to its end: a failed
+ * execution fails this invocation (Lambda retries it, then PoisonEventsQueue keeps it with the execution's error).
+ */
+export function startRelease(event: Received<'OrderCancelled.v1'>, start: StartSaga = syncSagaRunnerFromEnv('RELEASE_STATE_MACHINE_ARN')) {
   return start(releaseSagaStart(event.detail));
 }
 

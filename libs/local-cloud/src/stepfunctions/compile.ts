@@ -91,8 +91,9 @@ const engineFor = (definition: object) => new StateMachine(definition as StateMa
 /** An Express execution runs at most five minutes, whatever its TimeoutSeconds. https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html */
 export const EXPRESS_MAX_DURATION_SECONDS = 300;
 /**
- * Under a time scale the five minutes are scaled like every AWS duration, but last at least this many seconds of real
- * time: the functions' own work (and the emulator's) is not scaled, and a saga's real work alone must still fit.
+ * Under a time scale an Express execution's timeout (its TimeoutSeconds, at most the five minutes) is scaled like every
+ * AWS duration, but lasts at least this many seconds of real time: the functions' own work (and the emulator's) is not
+ * scaled, and a saga's real work alone must still fit.
  */
 export const EXPRESS_MIN_REAL_SECONDS = 5;
 
@@ -112,10 +113,9 @@ export function compileMachine(definition: AslDefinition, timeScale: number, typ
 
 /** The execution's timeout in (scaled) engine seconds: its TimeoutSeconds, and for Express the five-minute limit. */
 function executionTimeoutSeconds(definition: AslDefinition, type: StateMachineType, scale: (seconds: number) => number): number | undefined {
-  const declared = typeof definition.TimeoutSeconds === 'number' ? scale(definition.TimeoutSeconds) : undefined;
-  if (type !== 'EXPRESS') return declared;
-  const limit = Math.max(scale(EXPRESS_MAX_DURATION_SECONDS), EXPRESS_MIN_REAL_SECONDS);
-  return Math.min(declared ?? limit, limit);
+  const declared = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : undefined;
+  if (type !== 'EXPRESS') return declared === undefined ? undefined : scale(declared);
+  return Math.max(scale(Math.min(declared ?? EXPRESS_MAX_DURATION_SECONDS, EXPRESS_MAX_DURATION_SECONDS)), EXPRESS_MIN_REAL_SECONDS);
 }
 
 interface Compilation {

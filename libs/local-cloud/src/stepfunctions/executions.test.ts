@@ -195,11 +195,14 @@ describe('Express state machines', () => {
     expect(await t.call('StartSyncExecution', { stateMachineArn: shorter })).toMatchObject({ status: 'TIMED_OUT' });
   });
 
-  test('under a strong time scale the limit still leaves 5 s of real time for the work', async () => {
+  test('under a strong time scale the limit, and a shorter TimeoutSeconds, still leave 5 s of real time for the work', async () => {
     const t = testStepFunctions(0.001);
-    const arn = await t.createMachine({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1000, End: true } } }, { type: 'EXPRESS' });
-    // 1000 s scaled is 1 s: past 300 s of AWS time (0.3 s), within the 5 s floor.
-    expect(await t.call('StartSyncExecution', { stateMachineArn: arn })).toMatchObject({ status: 'SUCCEEDED' });
+    const wait = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1000, End: true } } };
+    // 1000 s scaled is 1 s: past 300 s (0.3 s) and 120 s (0.12 s) of AWS time, within the 5 s floor.
+    for (const definition of [wait, { ...wait, TimeoutSeconds: 120 }]) {
+      const arn = await t.createMachine(definition, { type: 'EXPRESS' });
+      expect(await t.call('StartSyncExecution', { stateMachineArn: arn })).toMatchObject({ status: 'SUCCEEDED' });
+    }
   });
 
   test('StartSyncExecution refuses a Standard machine', async () => {

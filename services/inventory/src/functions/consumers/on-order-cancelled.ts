@@ -12,6 +12,8 @@ export function startRelease(event: Received<'OrderCancelled.v1'>, start: StartS
 
 export const handler = createEventHandler({
   name: 'inventory.order-cancelled',
+  // This consumer holds the event while its saga runs: a duplicate waits for that run rather than fail its retries.
+  waitWhileInProgress: { pollMs: 1000 },
   accepts: ['OrderCancelled.v1'],
   handle: (event) => startRelease(event),
 });

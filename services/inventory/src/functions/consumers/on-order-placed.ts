@@ -13,6 +13,8 @@ export function startReservation(event: Received<'OrderPlaced.v1'>, start: Start
 
 export const handler = createEventHandler({
   name: 'inventory.order-placed',
+  // This consumer holds the event while its saga runs: a duplicate waits for that run rather than fail its retries.
+  waitWhileInProgress: { pollMs: 1000 },
   accepts: ['OrderPlaced.v1'],
   handle: (event) => startReservation(event),
 });

@@ -123,6 +123,22 @@ describe('createEventHandler', () => {
       expect(handle).toHaveBeenCalledTimes(1);
     });
 
+    it('with a short inProgressLockMs, a run that outlasts its lock no longer blocks the duplicate, which runs the event too', async () => {
+      const handle = jest.fn(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        return 'done';
+      });
+      const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], idempotencyTable: 'idempotency', handle, inProgressLockMs: 100 });
+      const detail = example('PaymentCompleted.v1');
+      detail.metadata.id = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+      const first = consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
+      // Past the first run's 100 ms lock, while it still runs.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await expect(consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context())).resolves.toBe('done');
+      await expect(first).resolves.toBe('done');
+      expect(handle).toHaveBeenCalledTimes(2);
+    });
+
     it('runs the event itself when the run it waited for failed', async () => {
       let calls = 0;
       const handle = slowly(() => {

@@ -37,6 +37,12 @@ export interface ConsumerOptions<T extends DetailType> {
    * first run; waiting, it answers that run's result, or runs the event itself if that run failed.
    */
   waitWhileInProgress?: { pollMs: number };
+  /**
+   * How long the in-progress lock lasts at most (default: the invocation's remaining time). A consumer that holds the
+   * event for long and whose work is safe to run again concurrently keeps it short: a lock whose own write's answer was
+   * lost (the SDK's retry finds it and reads it as another run's) then blocks its retries for this long only.
+   */
+  inProgressLockMs?: number;
   logger?: Logger;
 }
 
@@ -88,13 +94,17 @@ export function createEventHandler<T extends DetailType>(options: ConsumerOption
     logger.addContext(context);
     logger.appendKeys({ correlationId: metadata.correlationId, eventId: metadata.id, detailType: received.detailType });
     try {
-      config.registerLambdaContext(context);
-      return await runOnce(() => idempotentHandle()(received, context), context, options.waitWhileInProgress);
+      const lockContext = options.inProgressLockMs === undefined ? context : withLockOf(context, options.inProgressLockMs);
+      config.registerLambdaContext(lockContext);
+      return await runOnce(() => idempotentHandle()(received, lockContext), context, options.waitWhileInProgress);
     } finally {
       logger.resetKeys();
     }
   };
 }
+
+/** The context as Powertools reads it for the in-progress lock's expiry: at most `lockMs` left. */
+const withLockOf = (context: Context, lockMs: number): Context => ({ ...context, getRemainingTimeInMillis: () => Math.min(context.getRemainingTimeInMillis(), lockMs) });
 
 async function runOnce(run: () => Promise<unknown>, context: Context, wait: ConsumerOptions<DetailType>['waitWhileInProgress']): Promise<unknown> {
   for (;;) {

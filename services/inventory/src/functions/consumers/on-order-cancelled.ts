@@ -12,8 +12,10 @@ export function startRelease(event: Received<'OrderCancelled.v1'>, start: StartS
 
 export const handler = createEventHandler({
   name: 'inventory.order-cancelled',
-  // This consumer holds the event while its saga runs: a duplicate waits for that run rather than fail its retries.
+  // This consumer holds the event while its saga runs: a duplicate waits for that run rather than fail its retries, and
+  // the lock lasts 10 s (as long as a 10 s function's would): past it a duplicate runs the saga too, which is safe.
   waitWhileInProgress: { pollMs: 1000 },
+  inProgressLockMs: 10_000,
   accepts: ['OrderCancelled.v1'],
   handle: (event) => startRelease(event),
 });

@@ -13,8 +13,10 @@ export function startReservation(event: Received<'OrderPlaced.v1'>, start: Start
 
 export const handler = createEventHandler({
   name: 'inventory.order-placed',
-  // This consumer holds the event while its saga runs: a duplicate waits for that run rather than fail its retries.
+  // This consumer holds the event while its saga runs: a duplicate waits for that run rather than fail its retries, and
+  // the lock lasts 10 s (as long as a 10 s function's would): past it a duplicate runs the saga too, which is safe.
   waitWhileInProgress: { pollMs: 1000 },
+  inProgressLockMs: 10_000,
   accepts: ['OrderPlaced.v1'],
   handle: (event) => startReservation(event),
 });

@@ -145,7 +145,7 @@ const EXECUTION_NAME = new RegExp(`^(?:[a-z]+-)?(${UUID})(?:-.*)?$`);
 
 /** Executions of the sagas whose names carry one of `orderIds` (every status, or only `status`). */
 export async function sagaExecutions(readers: AwsReaders, names: SystemNames, orderIds: Set<string>, status?: ExecutionStatus): Promise<SagaExecution[]> {
-  const machines: Array<{ name?: string; stateMachineArn?: string }> = [];
+  const machines: Array<{ name?: string; stateMachineArn?: string; type?: string }> = [];
   let token: string | undefined;
   do {
     const page = await readers.sfn.send(new ListStateMachinesCommand({ nextToken: token }));
@@ -156,6 +156,8 @@ export async function sagaExecutions(readers: AwsReaders, names: SystemNames, or
   for (const [saga, machineName] of Object.entries(names.sagas) as Array<[SagaKind, string]>) {
     const machine = machines.find((m) => m.name === machineName);
     if (!machine) throw new Error(`no state machine ${machineName} is deployed`);
+    // Step Functions lists no Express executions: a failed one fails the consumer that ran it (events-not-lost sees it).
+    if (machine.type === 'EXPRESS') continue;
     let next: string | undefined;
     do {
       const page = await readers.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, maxResults: 1000, nextToken: next, statusFilter: status }));

@@ -28,7 +28,10 @@ async function listAll<T>(fetchPage: (nextToken?: string) => Promise<{ items: T[
   return all;
 }
 
-/** Every execution of every Standard state machine (Express ones are not listed by AWS either), newest first. */
+/**
+ * Every execution of every Standard state machine, and the Express executions the emulator still keeps (AWS lists
+ * none: it only logs them), newest first.
+ */
 export async function listExecutions(states: StepFunctionsService): Promise<ExecutionSummary[]> {
   const machines = await listAll<MachineItem>(async (nextToken) => {
     const page = (await states.dispatch('ListStateMachines', { nextToken })) as { stateMachines: MachineItem[]; nextToken?: string };
@@ -45,7 +48,18 @@ export async function listExecutions(states: StepFunctionsService): Promise<Exec
         return executions.map((execution) => summary(machine, execution));
       }),
   );
-  return perMachine.flat().sort((a, b) => b.startDate - a.startDate);
+  const express = states.expressExecutions().map(
+    (execution): ExecutionSummary => ({
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      stateMachineName: machines.find((machine) => machine.stateMachineArn === execution.stateMachineArn)?.name ?? execution.stateMachineArn.split(':').pop()!,
+      name: execution.name,
+      status: execution.status,
+      startDate: Date.parse(execution.startDate),
+      ...(execution.stopDate !== undefined && { stopDate: Date.parse(execution.stopDate) }),
+    }),
+  );
+  return [...perMachine.flat(), ...express].sort((a, b) => b.startDate - a.startDate);
 }
 
 /** The API's dates are epoch seconds (with fractions); the page wants milliseconds. */
@@ -70,7 +84,10 @@ export async function executionsOfOrder(states: StepFunctionsService, orderId: s
   const matches = await Promise.all(
     all.map(async (execution) => {
       if (execution.name.includes(orderId)) return true;
-      const { input } = (await states.dispatch('DescribeExecution', { executionArn: execution.executionArn })) as { input?: string };
+      // DescribeExecution refuses an Express execution; the emulator's own view has its input.
+      const { input } = execution.executionArn.includes(':express:')
+        ? states.getExecutionGraph(execution.executionArn)
+        : ((await states.dispatch('DescribeExecution', { executionArn: execution.executionArn })) as { input?: string });
       return input?.includes(orderId) ?? false;
     }),
   );

@@ -49,6 +49,7 @@ describe('@shop/serverless-observability on a template it has never seen', () =>
         // No name, on the default bus: the dimension is the rule's Ref.
         StatusRule: { Type: 'AWS::Events::Rule', Properties: { Targets: [{ Id: 'q', Arn: { 'Fn::GetAtt': ['LateFailedSagasQueue', 'Arn'] } }] } },
         LateSaga: { Type: 'AWS::StepFunctions::StateMachine', Condition: 'WithSaga', Properties: { StateMachineName: 'shop-late-dev-late' } },
+        QuickSaga: { Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: 'shop-late-dev-quick', StateMachineType: 'EXPRESS' } },
       }),
     );
     const alarms = alarmsOf(resources);
@@ -62,7 +63,9 @@ describe('@shop/serverless-observability on a template it has never seen', () =>
     expect(on([{ Name: 'RuleName', Value: { Ref: 'StatusRule' } }])).toEqual(ruleMetrics);
     expect(on([{ Name: 'StateMachineArn', Value: { Ref: 'LateSaga' } }])).toEqual(['AWS/States ExecutionsAborted', 'AWS/States ExecutionsFailed', 'AWS/States ExecutionsTimedOut']);
     expect(on([{ Name: 'FunctionName', Value: { Ref: 'OnThingLambdaFunction' } }])).toEqual(['AWS/Lambda DestinationDeliveryFailures', 'AWS/Lambda Errors', 'AWS/Lambda Throttles']);
-    expect(alarms).toHaveLength(2 + 3 + 3 + 3 + 3);
+    // An Express workflow cannot be aborted: no ExecutionsAborted alarm.
+    expect(on([{ Name: 'StateMachineArn', Value: { Ref: 'QuickSaga' } }])).toEqual(['AWS/States ExecutionsFailed', 'AWS/States ExecutionsTimedOut']);
+    expect(alarms).toHaveLength(2 + 3 + 3 + 3 + 3 + 2);
 
     const sagaAlarm = resources.LateSagaExecutionsFailedAlarm!;
     expect(sagaAlarm.Condition).toBe('WithSaga');

@@ -70,6 +70,8 @@ const STATE_MACHINE: Expected = {
   metrics: ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'],
   dimensions: (id) => [{ Name: 'StateMachineArn', Value: { Ref: id } }],
 };
+/** An Express workflow cannot be stopped (no StopExecution): failed and timed-out executions only. */
+const EXPRESS_STATE_MACHINE: Expected = { ...STATE_MACHINE, metrics: ['ExecutionsFailed', 'ExecutionsTimedOut'] };
 const CONSUMER: Expected = {
   namespace: 'AWS/Lambda',
   statistic: 'Sum',
@@ -81,10 +83,12 @@ const CONSUMER: Expected = {
 const watched = listServices().flatMap((service) => {
   const resources = packagedResources(service);
   const of = (ids: string[], expected: Expected, kind: string) => ids.map((id) => ({ service, kind, id, resource: resources[id]!, expected }));
+  const machines = (type: string) => resourcesOfType(service, 'AWS::StepFunctions::StateMachine').filter(([, machine]) => (machine.Properties.StateMachineType ?? 'STANDARD') === type).map(([id]) => id);
   return [
     ...of(failureQueues(resources), QUEUE, 'queue'),
     ...of(resourcesOfType(service, 'AWS::Events::Rule').map(([id]) => id), RULE, 'rule'),
-    ...of(resourcesOfType(service, 'AWS::StepFunctions::StateMachine').map(([id]) => id), STATE_MACHINE, 'state machine'),
+    ...of(machines('STANDARD'), STATE_MACHINE, 'state machine'),
+    ...of(machines('EXPRESS'), EXPRESS_STATE_MACHINE, 'state machine'),
     ...of(asynchronousConsumers(resources), CONSUMER, 'consumer'),
   ];
 });

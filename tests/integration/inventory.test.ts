@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
-import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
+import { startLocalCloud, type CloudActivity, type LocalCloud } from '../../libs/local-cloud/src';
 import { SERVICES_DIR } from '../../scripts/package-services';
 import { orderCancelledEvent, orderPlacedEvents } from '../../services/orders/src/domain/events';
 import type { Order } from '../../services/orders/src/domain/order';
 
 /**
  * The inventory service as packaged (`sls package`), loaded into the emulator with the bus, driven only through its
- * HTTP handlers and the events on the bus; each test asserts the end state: stock, reservation records, events.
+ * HTTP handlers and the events on the bus; each test asserts the end state: stock, reservation records, events. Both
+ * sagas are Express workflows, which Step Functions neither lists nor describes: the paths they took are read from what
+ * the emulator recorded as they ran.
  */
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -23,14 +24,14 @@ let local: LocalCloud;
 let inventory: LoadedStack;
 let events: EventBridgeClient;
 let sqs: SQSClient;
-let sfn: SFNClient;
+/** Every Express execution of the inventory sagas, by ARN: the states it entered, in order. */
+const runs = new Map<string, { executionArn: string; states: string[] }>();
 let db: DynamoDBDocumentClient;
 let captureUrl: string;
 /** Every inventory event seen on the bus so far (the capture queue is drained into it). */
 const captured: Array<{ 'detail-type': string; detail: any }> = [];
 
 const fn = (name: string) => `shop-inventory-dev-${name}`;
-const machineArn = (name: 'reservation' | 'release') => `arn:aws:states:us-east-1:${local.cloud.accountId}:stateMachine:shop-inventory-dev-${name}`;
 
 beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
@@ -42,7 +43,12 @@ beforeAll(async () => {
   inventory = stacks.find((s) => s.stackName === 'shop-inventory-dev')!;
   events = new EventBridgeClient(config);
   sqs = new SQSClient(config);
-  sfn = new SFNClient(config);
+  local.cloud.monitor.on('activity', (activity: CloudActivity) => {
+    if (activity.service !== 'states' || typeof activity.executionArn !== 'string' || !activity.executionArn.includes(':express:shop-inventory-dev-')) return;
+    const run = runs.get(activity.executionArn) ?? { executionArn: activity.executionArn, states: [] };
+    runs.set(activity.executionArn, run);
+    if (activity.type === 'state.entered') run.states.push(String(activity.stateName));
+  });
   db = DynamoDBDocumentClient.from(new DynamoDBClient(config));
 
   // What inventory publishes, captured by a test rule whose target is a queue.
@@ -53,7 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of [events, sqs, sfn, db]) client?.destroy();
+  for (const client of [events, sqs, db]) client?.destroy();
   await local?.stop();
 });
 
@@ -124,18 +130,16 @@ async function settled(orderId: string): Promise<void> {
   }
 }
 
-async function executionsOf(machine: 'reservation' | 'release', orderId: string): Promise<ExecutionListItem[]> {
-  const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn(machine) }));
-  return executions.filter((e) => e.name === `${machine === 'reservation' ? 'reserve' : 'release'}-${orderId}`);
+/** The order's executions of one saga, in start order, with their status now. */
+async function executionsOf(machine: 'reservation' | 'release', orderId: string): Promise<Array<{ executionArn: string; status: string }>> {
+  const prefix = `:express:shop-inventory-dev-${machine}:${machine === 'reservation' ? 'reserve' : 'release'}-${orderId}:`;
+  return [...runs.values()].filter((run) => run.executionArn.includes(prefix)).map(({ executionArn }) => ({ executionArn, status: local.states.getExecutionGraph(executionArn).status }));
 }
 
 const eventsFor = (orderId: string) => captured.filter((e) => e.detail.data.orderId === orderId);
 const detailTypes = (orderId: string) => eventsFor(orderId).map((e) => e['detail-type']);
 
-async function statesEntered(executionArn: string): Promise<string[]> {
-  const { events: history = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-  return history.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
-}
+const statesEntered = async (executionArn: string): Promise<string[]> => runs.get(executionArn)!.states;
 
 async function stock(levels: Record<string, number>): Promise<void> {
   for (const [sku, available] of Object.entries(levels)) expect((await http('putStock', sku, JSON.stringify({ available }))).status).toBe(200);
@@ -276,7 +280,7 @@ describe('OrderPlaced.v1 → the reservation saga', () => {
     expect(detailTypes(o.orderId)).toEqual(['InventoryReserved.v1']);
   });
 
-  it('a technical failure after a reservation releases it and fails the execution, publishing nothing', async () => {
+  it('a technical failure after a reservation releases it and fails the execution, publishing nothing; the consumer runs it again, then keeps it in PoisonEventsQueue with the execution\'s error', async () => {
     const [good, corrupt] = [sku('GOOD'), sku('CORRUPT')];
     await stock({ [good]: 3 });
     // No `reservations` map: `SET reservations.#order` is a ValidationException, so reserving it fails on every retry.
@@ -285,11 +289,60 @@ describe('OrderPlaced.v1 → the reservation saga', () => {
     await put(placed(o));
     await settled(o.orderId);
 
-    const [execution] = await executionsOf('reservation', o.orderId);
-    expect(execution!.status).toBe('FAILED');
-    expect(await statesEntered(execution!.executionArn!)).toEqual(expect.arrayContaining(['ReleaseAfterError', 'ReleaseItemAfterError', 'ReservationFailed']));
+    // The invocation and Lambda's two retries: three executions, each FAILED after giving back what it reserved.
+    const executions = await executionsOf('reservation', o.orderId);
+    expect(executions.map((execution) => execution.status)).toEqual(['FAILED', 'FAILED', 'FAILED']);
+    expect(await statesEntered(executions[0]!.executionArn)).toEqual(expect.arrayContaining(['ReleaseAfterError', 'ReleaseItemAfterError', 'ReservationFailed']));
     expect(await stockOf(good)).toEqual({ available: 3, reserved: 0 });
     expect(detailTypes(o.orderId)).toEqual([]);
+    const poison = (await receiveAll(inventory.outputs.PoisonEventsQueueUrl as string)).map((body) => JSON.parse(body));
+    expect(poison.find((record) => record.requestPayload?.detail?.data?.orderId === o.orderId)).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      responsePayload: { errorType: 'SagaFailedError', errorMessage: expect.stringContaining('FAILED: ReservationFailed') },
+    });
+  });
+
+  /** Fails every put of `detailType` until the first reservation execution of the order has failed. */
+  function failPublishingOnce(orderId: string, detailType: string) {
+    local.faults.set({ putEvents: { rate: 1, scope: detailType } });
+    const off = (activity: CloudActivity) => {
+      if (activity.type !== 'execution.failed' || !String(activity.executionArn).includes(`:reserve-${orderId}:`)) return;
+      local.faults.set({});
+      local.cloud.monitor.off('activity', off);
+    };
+    local.cloud.monitor.on('activity', off);
+  }
+
+  it('run again after an execution settled RESERVED but could not publish: publishes InventoryReserved, reserving nothing twice', async () => {
+    const cup = sku('CUP');
+    await stock({ [cup]: 10 });
+    const o = order([{ sku: cup, quantity: 3 }]);
+    failPublishingOnce(o.orderId, 'InventoryReserved.v1');
+    await put(placed(o));
+    await settled(o.orderId);
+
+    const [first, second] = await executionsOf('reservation', o.orderId);
+    expect([first!.status, second!.status]).toEqual(['FAILED', 'SUCCEEDED']);
+    expect(await statesEntered(second!.executionArn)).toEqual(['BeginReservation', 'StillWanted', 'SettledReserved', 'PublishReserved']);
+    expect(await stockOf(cup)).toEqual({ available: 7, reserved: 3 });
+    expect(detailTypes(o.orderId)).toEqual(['InventoryReserved.v1']);
+    expect(eventsFor(o.orderId)[0]!.detail.data.items).toEqual([{ sku: cup, quantity: 3 }]);
+  });
+
+  it('run again after an execution settled FAILED but could not publish: gives back what is held, publishes InventoryReservationFailed with its reason', async () => {
+    const [pen, ink] = [sku('PEN'), sku('INK')];
+    await stock({ [pen]: 5, [ink]: 1 });
+    const o = order([{ sku: pen, quantity: 2 }, { sku: ink, quantity: 3 }]);
+    failPublishingOnce(o.orderId, 'InventoryReservationFailed.v1');
+    await put(placed(o));
+    await settled(o.orderId);
+
+    const [first, second] = await executionsOf('reservation', o.orderId);
+    expect([first!.status, second!.status]).toEqual(['FAILED', 'SUCCEEDED']);
+    expect(await statesEntered(second!.executionArn)).toEqual(['BeginReservation', 'StillWanted', 'SettledFailed', 'ReleasePartial', 'ReleasePartialItem', 'ReleasePartialItem', 'PublishReservationFailed']);
+    expect(await stockOf(pen)).toEqual({ available: 5, reserved: 0 });
+    expect(detailTypes(o.orderId)).toEqual(['InventoryReservationFailed.v1']);
+    expect(eventsFor(o.orderId)[0]!.detail.data).toMatchObject({ reason: 'OUT_OF_STOCK', unavailable: [{ sku: ink, requested: 3, available: 1 }] });
   });
 });
 

@@ -42,3 +42,17 @@ it('releases the stock held for a cancelled order, keeps what live orders hold, 
   expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'inventory', sweep: 'cancelled-holds', value: 0 }]);
   expect(await get(STOCK, { sku: 'SKU-SWEEP-A' })).toMatchObject({ available: 8, reserved: 1 });
 });
+
+it('leaves a cancelled order whose record was written in the last five minutes: an Express saga may still release it', async () => {
+  const recent = randomUUID();
+  await clients.documents.send(new PutCommand({ TableName: STOCK, Item: { sku: 'SKU-SWEEP-C', available: 1, reserved: 2, reservations: { [recent]: 2 } } }));
+  const lines = [{ sku: 'SKU-SWEEP-C', quantity: 2 }];
+  await clients.documents.send(new PutCommand({ TableName: RESERVATIONS, Item: { orderId: recent, status: 'CANCELLED', items: lines, reserved: lines, updatedAt: Date.now() - 60_000 } }));
+
+  expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'inventory', sweep: 'cancelled-holds', value: 0 }]);
+  expect(await get(STOCK, { sku: 'SKU-SWEEP-C' })).toMatchObject({ available: 1, reserved: 2 });
+
+  await clients.documents.send(new PutCommand({ TableName: RESERVATIONS, Item: { orderId: recent, status: 'CANCELLED', items: lines, reserved: lines, updatedAt: Date.now() - 6 * 60_000 } }));
+  expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'inventory', sweep: 'cancelled-holds', value: 1 }]);
+  expect(await get(STOCK, { sku: 'SKU-SWEEP-C' })).toMatchObject({ available: 3, reserved: 0 });
+});

@@ -96,6 +96,64 @@ describe('createEventHandler', () => {
     expect(calls).toBe(2);
   });
 
+  describe('a duplicate that finds the same event in progress', () => {
+    const slowly = (outcome: () => unknown) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return outcome();
+    };
+    const twice = async (consumer: ReturnType<typeof createEventHandler>, id: string) => {
+      const detail = example('PaymentCompleted.v1');
+      detail.metadata.id = id;
+      const first = consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return Promise.allSettled([first, consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context())]);
+    };
+
+    it('fails at once by default (Lambda retries it)', async () => {
+      const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], idempotencyTable: 'idempotency', handle: slowly(() => 'done') });
+      const [first, duplicate] = await twice(consumer, '77777777-7777-4777-8777-777777777777');
+      expect(first).toEqual({ status: 'fulfilled', value: 'done' });
+      expect(duplicate).toMatchObject({ status: 'rejected', reason: { name: 'IdempotencyAlreadyInProgressError' } });
+    });
+
+    it('waits for that run with waitWhileInProgress, and answers its result', async () => {
+      const handle = jest.fn(slowly(() => 'done'));
+      const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], idempotencyTable: 'idempotency', handle, waitWhileInProgress: { pollMs: 50 } });
+      expect(await twice(consumer, '88888888-8888-4888-8888-888888888888')).toEqual([{ status: 'fulfilled', value: 'done' }, { status: 'fulfilled', value: 'done' }]);
+      expect(handle).toHaveBeenCalledTimes(1);
+    });
+
+    it('with a short inProgressLockMs, a run that outlasts its lock no longer blocks the duplicate, which runs the event too', async () => {
+      const handle = jest.fn(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        return 'done';
+      });
+      const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], idempotencyTable: 'idempotency', handle, inProgressLockMs: 100 });
+      const detail = example('PaymentCompleted.v1');
+      detail.metadata.id = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+      const first = consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context());
+      // Past the first run's 100 ms lock, while it still runs.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await expect(consumer(eventBridgeEvent('PaymentCompleted.v1', detail), context())).resolves.toBe('done');
+      await expect(first).resolves.toBe('done');
+      expect(handle).toHaveBeenCalledTimes(2);
+    });
+
+    it('runs the event itself when the run it waited for failed', async () => {
+      let calls = 0;
+      const handle = slowly(() => {
+        calls += 1;
+        if (calls === 1) throw new Error('the saga failed');
+        return 'done';
+      });
+      const consumer = createEventHandler({ name: 'test-consumer', accepts: ['PaymentCompleted.v1'], idempotencyTable: 'idempotency', handle, waitWhileInProgress: { pollMs: 50 } });
+      const [first, duplicate] = await twice(consumer, '99999999-9999-4999-8999-999999999999');
+      expect(first).toMatchObject({ status: 'rejected', reason: { message: 'the saga failed' } });
+      expect(duplicate).toEqual({ status: 'fulfilled', value: 'done' });
+      expect(calls).toBe(2);
+    });
+  });
+
   it('upcasts OrderPlaced.v1 to v2 when asked', async () => {
     const handle = jest.fn(async (_event: unknown) => null);
     const consumer = createEventHandler({ name: 'test-consumer', accepts: ['OrderPlaced.v1'], upcast: true, handle, idempotencyTable: 'idempotency' });

@@ -1,4 +1,4 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
@@ -30,6 +30,19 @@ export interface ConsumerOptions<T extends DetailType> {
   handle: (event: Received<T>, tools: { logger: Logger; context: Context }) => Promise<unknown>;
   /** Idempotency records table; defaults to env IDEMPOTENCY_TABLE. */
   idempotencyTable?: string;
+  /**
+   * For a consumer that holds an event for long (it runs a saga to its end): a duplicate that finds the same event in
+   * progress waits for that run, polling every `pollMs`, while its own remaining time allows, instead of failing at
+   * once. Lambda retries a failed duplicate only twice (after 1 and 2 more minutes), which could all fall within the
+   * first run; waiting, it answers that run's result, or runs the event itself if that run failed.
+   */
+  waitWhileInProgress?: { pollMs: number };
+  /**
+   * How long the in-progress lock lasts at most (default: the invocation's remaining time). A consumer that holds the
+   * event for long and whose work is safe to run again concurrently keeps it short: a lock whose own write's answer was
+   * lost (the SDK's retry finds it and reads it as another run's) then blocks its retries for this long only.
+   */
+  inProgressLockMs?: number;
   logger?: Logger;
 }
 
@@ -81,10 +94,26 @@ export function createEventHandler<T extends DetailType>(options: ConsumerOption
     logger.addContext(context);
     logger.appendKeys({ correlationId: metadata.correlationId, eventId: metadata.id, detailType: received.detailType });
     try {
-      config.registerLambdaContext(context);
-      return await idempotentHandle()(received, context);
+      const lockContext = options.inProgressLockMs === undefined ? context : withLockOf(context, options.inProgressLockMs);
+      config.registerLambdaContext(lockContext);
+      return await runOnce(() => idempotentHandle()(received, lockContext), context, options.waitWhileInProgress);
     } finally {
       logger.resetKeys();
     }
   };
+}
+
+/** The context as Powertools reads it for the in-progress lock's expiry: at most `lockMs` left. */
+const withLockOf = (context: Context, lockMs: number): Context => ({ ...context, getRemainingTimeInMillis: () => Math.min(context.getRemainingTimeInMillis(), lockMs) });
+
+async function runOnce(run: () => Promise<unknown>, context: Context, wait: ConsumerOptions<DetailType>['waitWhileInProgress']): Promise<unknown> {
+  for (;;) {
+    try {
+      return await run();
+    } catch (error) {
+      const canWait = wait && error instanceof IdempotencyAlreadyInProgressError && context.getRemainingTimeInMillis() > 2 * wait.pollMs;
+      if (!canWait) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait.pollMs));
+    }
+  }
 }

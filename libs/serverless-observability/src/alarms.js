@@ -28,7 +28,7 @@ const { referencedIds, valuesUnder } = require('./references');
  * @typedef {Record<string, Resource>} Resources
  * @typedef {'queue' | 'rule' | 'stateMachine' | 'consumer'} Kind
  * @typedef {{ kind: Kind, logicalId: string, role: string }} Watched
- * @typedef {{ name: string, means: string }} Metric
+ * @typedef {{ name: string, means: string, standardOnly?: boolean }} Metric
  */
 
 /** @type {Record<Kind, { namespace: string, statistic: string, treatMissingData: string, metrics: Metric[] }>} */
@@ -56,7 +56,9 @@ const KINDS = {
     metrics: [
       { name: 'ExecutionsFailed', means: 'executions failed (an error no Catch handled, or a Fail state: business outcomes that end in Fail count too)' },
       { name: 'ExecutionsTimedOut', means: 'executions timed out' },
-      { name: 'ExecutionsAborted', means: 'executions were aborted' },
+      // StopExecution does not exist for Express workflows: they cannot be aborted.
+      // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html
+      { name: 'ExecutionsAborted', means: 'executions were aborted', standardOnly: true },
     ],
   },
   consumer: {
@@ -175,7 +177,8 @@ function alarmsFor(resources, { topicArn, namePrefix }) {
   for (const { kind, logicalId, role } of watchedResources(resources)) {
     const resource = /** @type {Resource} */ (resources[logicalId]);
     const { namespace, statistic, treatMissingData, metrics } = KINDS[kind];
-    for (const metric of metrics) {
+    const express = kind === 'stateMachine' && resource.Properties?.StateMachineType === 'EXPRESS';
+    for (const metric of metrics.filter((m) => !(express && m.standardOnly))) {
       alarms[`${logicalId}${metric.name}Alarm`] = {
         Type: 'AWS::CloudWatch::Alarm',
         ...(resource.Condition ? { Condition: resource.Condition } : {}),

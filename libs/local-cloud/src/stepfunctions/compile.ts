@@ -1,6 +1,7 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { indexStates, isObject, type AslDefinition, type AslState, type StateInfo } from './asl';
 import { parseTaskResource, type TaskResource } from './resources';
+import type { StateMachineType } from './types';
 
 /**
  * Turns a validated definition into the machines aws-local-stepfunctions runs, once per definition
@@ -87,10 +88,20 @@ const KEPT_BY_ENGINE = ['Comment', 'InputPath', 'ResultSelector', 'ResultPath', 
 
 const engineFor = (definition: object) => new StateMachine(definition as StateMachineDefinition, { validationOptions: { noValidate: true } });
 
-export function compileMachine(definition: AslDefinition, timeScale: number): CompiledMachine {
+/** An Express execution runs at most five minutes, whatever its TimeoutSeconds. https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html */
+export const EXPRESS_MAX_DURATION_SECONDS = 300;
+/**
+ * Under a time scale an Express execution's timeout (its TimeoutSeconds, at most the five minutes) is scaled like every
+ * AWS duration, but lasts at least this many seconds of real time: the functions' own work (and the emulator's) is not
+ * scaled, and a saga's real work alone must still fit.
+ */
+export const EXPRESS_MIN_REAL_SECONDS = 5;
+
+export function compileMachine(definition: AslDefinition, timeScale: number, type: StateMachineType = 'STANDARD'): CompiledMachine {
   const compilation: Compilation = { tasks: new Map(), scale: (seconds) => Math.min(seconds * timeScale, MAX_TIMER_SECONDS) };
   const compiled = compileStates(structuredClone(definition), compilation);
-  if (typeof definition.TimeoutSeconds === 'number') compiled.TimeoutSeconds = compilation.scale(definition.TimeoutSeconds);
+  const timeoutSeconds = executionTimeoutSeconds(definition, type, compilation.scale);
+  if (timeoutSeconds !== undefined) compiled.TimeoutSeconds = timeoutSeconds;
   const resumed = new Map<string, StateMachine>();
   const engineFrom = (stateName: string): StateMachine => {
     let engine = resumed.get(stateName);
@@ -98,6 +109,13 @@ export function compileMachine(definition: AslDefinition, timeScale: number): Co
     return engine;
   };
   return { definition, states: indexStates(definition), tasks: compilation.tasks, engine: engineFor(compiled), engineFrom };
+}
+
+/** The execution's timeout in (scaled) engine seconds: its TimeoutSeconds, and for Express the five-minute limit. */
+function executionTimeoutSeconds(definition: AslDefinition, type: StateMachineType, scale: (seconds: number) => number): number | undefined {
+  const declared = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : undefined;
+  if (type !== 'EXPRESS') return declared === undefined ? undefined : scale(declared);
+  return Math.max(scale(Math.min(declared ?? EXPRESS_MAX_DURATION_SECONDS, EXPRESS_MAX_DURATION_SECONDS)), EXPRESS_MIN_REAL_SECONDS);
 }
 
 interface Compilation {

@@ -78,6 +78,20 @@ describe('CreateStateMachine', () => {
     await expect(create(t, definition, { type: 'STANDARD' })).resolves.toHaveProperty('stateMachineArn');
   });
 
+  test('refuses .sync and activities in an EXPRESS state machine, naming the state', async () => {
+    const task = (Resource: string) => ({ StartAt: 'Outer', States: { Outer: { Type: 'Parallel', Branches: [{ StartAt: 'Job', States: { Job: { Type: 'Task', Resource, End: true } } }], End: true } } });
+    const t = testStepFunctions();
+    for (const resource of ['arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:::ecs:runTask.sync']) {
+      const error = await awsErrorOf(create(t, task(resource), { type: 'EXPRESS' }));
+      expect(error.code).toBe('InvalidDefinition');
+      expect(error.message).toContain("Express state machine does not support '.sync' service integration at /States/Outer/Branches/0/States/Job/Resource");
+    }
+    const activity = await awsErrorOf(create(t, task('arn:aws:states:us-east-1:000000000000:activity:approve'), { type: 'EXPRESS' }));
+    expect(activity.message).toContain('Express state machine does not support activities at /States/Outer/Branches/0/States/Job/Resource');
+    const validated = await t.call('ValidateStateMachineDefinition', { definition: JSON.stringify(task('arn:aws:states:::ecs:runTask.sync')), type: 'EXPRESS' });
+    expect(validated).toMatchObject({ result: 'FAIL', diagnostics: [expect.objectContaining({ location: '/States/Outer/Branches/0/States/Job/Resource' })] });
+  });
+
   test('refuses HeartbeatSeconds not smaller than TimeoutSeconds', async () => {
     const definition = {
       StartAt: 'Ask',

@@ -170,8 +170,65 @@ describe('Express state machines', () => {
     const two = await t.call('StartSyncExecution', { stateMachineArn: arn, name: 'same', input: '{"ok":true}' });
     expect(two.executionArn).not.toBe(one.executionArn);
     expect((await awsErrorOf(t.call('ListExecutions', { stateMachineArn: arn }))).code).toBe('StateMachineTypeNotSupported');
-    expect((await awsErrorOf(t.call('DescribeExecution', { executionArn: one.executionArn }))).code).toBe('StateMachineTypeNotSupported');
+    for (const operation of ['DescribeExecution', 'GetExecutionHistory', 'StopExecution', 'DescribeStateMachineForExecution', 'RedriveExecution']) {
+      const error = await awsErrorOf(t.call(operation, { executionArn: one.executionArn }));
+      expect(`${operation}: ${error.code}: ${error.message}`).toBe(`${operation}: InvalidArn: Invalid Arn: 'Resource type not valid in this context: express'`);
+    }
     expect(t.sfn.getExecutionGraph(one.executionArn).status).toBe('SUCCEEDED');
+  });
+
+  test('a StartExecution with a name already used starts another execution, and is not refused', async () => {
+    const t = testStepFunctions();
+    const arn = await t.createMachine(express, { type: 'EXPRESS' });
+    const one = await t.start(arn, { ok: true }, 'order-1');
+    const two = await t.start(arn, { ok: false }, 'order-1');
+    expect(two).not.toBe(one);
+    await t.until(() => t.sfn.getExecutionGraph(two).status !== 'RUNNING', 'the second execution');
+    expect(t.sfn.getExecutionGraph(one).status).toBe('SUCCEEDED');
+    expect(t.sfn.getExecutionGraph(two)).toMatchObject({ name: 'order-1', status: 'FAILED', error: 'Rejected' });
+  });
+
+  test('at-least-once: with the fault plan, an asynchronous start may run twice; a synchronous one never does', async () => {
+    const t = testStepFunctions();
+    t.cloud.faults.set({ duplicate: { rate: 1, scope: 'counted' } });
+    t.fakes.functions.set('count', (event) => event);
+    const arn = await t.createMachine({ StartAt: 'Count', States: { Count: { Type: 'Task', Resource: functionArn('count'), End: true } } }, { type: 'EXPRESS', name: 'counted' });
+    const executionArn = await t.start(arn, { n: 1 }, 'twice');
+    await t.until(() => t.fakes.invocationsOf('count').length === 2, 'two runs');
+    expect(t.fakes.invocationsOf('count')).toEqual([{ n: 1 }, { n: 1 }]);
+    const injected = t.activity.filter((entry) => entry.type === 'fault.injected');
+    expect(injected).toEqual([expect.objectContaining({ fault: 'duplicate', variant: 'express-execution', executionArn })]);
+    const sync = await t.call('StartSyncExecution', { stateMachineArn: arn, input: '{"n":2}' });
+    expect(sync.status).toBe('SUCCEEDED');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(t.fakes.invocationsOf('count').filter((event) => event.n === 2)).toHaveLength(1);
+  });
+
+  test('the five-minute limit: an execution still running after 300 s is TIMED_OUT, whatever its TimeoutSeconds', async () => {
+    // At 0.02, 300 s last 6 s (above the 5 s of real time the limit keeps under any scale); the Wait 8 s.
+    const t = testStepFunctions(0.02);
+    const slow = (TimeoutSeconds?: number) => ({ ...(TimeoutSeconds && { TimeoutSeconds }), StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 400, End: true } } });
+    const machines = [await t.createMachine(slow(), { type: 'EXPRESS' }), await t.createMachine(slow(3600), { type: 'EXPRESS' })];
+    const standard = await t.start(await t.createMachine(slow()));
+    const answers = await Promise.all(machines.map((stateMachineArn) => t.call('StartSyncExecution', { stateMachineArn })));
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+      expect(answer.stopDate - answer.startDate).toBeGreaterThanOrEqual(6);
+      expect(answer.stopDate - answer.startDate).toBeLessThan(8);
+    }
+    expect((await t.finished(standard)).status).toBe('SUCCEEDED');
+    const shorter = await t.createMachine(slow(60), { type: 'EXPRESS' });
+    expect(await t.call('StartSyncExecution', { stateMachineArn: shorter })).toMatchObject({ status: 'TIMED_OUT' });
+  });
+
+  test('under a strong time scale the limit, and a shorter TimeoutSeconds, still leave 5 s of real time for the work', async () => {
+    const t = testStepFunctions(0.001);
+    const wait = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1000, End: true } } };
+    // 1000 s scaled is 1 s: past 300 s (0.3 s) and 120 s (0.12 s) of AWS time, within the 5 s floor.
+    for (const definition of [wait, { ...wait, TimeoutSeconds: 120 }]) {
+      const arn = await t.createMachine(definition, { type: 'EXPRESS' });
+      expect(await t.call('StartSyncExecution', { stateMachineArn: arn })).toMatchObject({ status: 'SUCCEEDED' });
+    }
   });
 
   test('StartSyncExecution refuses a Standard machine', async () => {

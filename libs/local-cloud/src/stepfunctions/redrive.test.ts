@@ -132,7 +132,7 @@ describe('RedriveExecution', () => {
 
     const express = await t.createMachine({ StartAt: 'Stop', States: { Stop: { Type: 'Fail', Error: 'Nope' } } }, { type: 'EXPRESS' });
     const { executionArn: expressArn } = await t.call('StartSyncExecution', { stateMachineArn: express });
-    expect(await refusal(expressArn)).toBe('ExecutionNotRedrivable: This operation is not supported by EXPRESS state machines.');
+    expect(await refusal(expressArn)).toBe("InvalidArn: Invalid Arn: 'Resource type not valid in this context: express'");
     expect((await awsErrorOf(t.call('StartExecution', { stateMachineArn: arn, name: 'order-1' }))).code).toBe('ExecutionAlreadyExists');
   });
 

@@ -45,6 +45,13 @@ const DEFAULT_PAGE_SIZE = 100;
 const LOGGING_OFF = { level: 'OFF', includeExecutionData: false };
 const TRACING_OFF = { enabled: false };
 const NOT_EXPRESS = 'This operation is not supported by EXPRESS state machines.';
+/**
+ * What the execution APIs of Standard workflows (DescribeExecution, GetExecutionHistory, StopExecution, RedriveExecution,
+ * DescribeStateMachineForExecution) answer for an Express execution's ARN: none lists StateMachineTypeNotSupported among
+ * its errors, and Step Functions keeps no record of Express executions to look up; the ARN's resource type is refused.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+ */
+const EXPRESS_ARN_REFUSED = "Invalid Arn: 'Resource type not valid in this context: express'";
 const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'];
 
 const seconds = (ms: number) => ms / 1000;
@@ -125,6 +132,11 @@ export class StepFunctionsService implements StatesApi {
     this.integrations.close();
   }
 
+  /** The Express executions still kept (running, and the last closed ones), newest first: AWS lists none, the dashboard does. */
+  expressExecutions(): ExecutionGraph[] {
+    return [...this.executions.values()].filter((execution) => execution.machine.type === 'EXPRESS').reverse().map((execution) => execution.graph());
+  }
+
   /** The definition and every state's latest status, input and output, for drawing the execution (Standard or Express). */
   getExecutionGraph(executionArn: string): ExecutionGraph {
     return this.executionFor(executionArn, { express: true }).graph();
@@ -146,7 +158,7 @@ export class StepFunctionsService implements StatesApi {
       if (same) return { stateMachineArn: arn, creationDate: seconds(existing.creationDate) };
       throw new AwsError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
     }
-    const compiled = compileMachine(parseDefinition(definitionText, type), this.cloud.timeScale);
+    const compiled = compileMachine(parseDefinition(definitionText, type), this.cloud.timeScale, type);
     const machine: StateMachineRecord = {
       arn,
       name,
@@ -176,7 +188,7 @@ export class StepFunctionsService implements StatesApi {
     }
     // Running executions keep the version they started with.
     if (definition !== undefined) {
-      machine.compiled = compileMachine(parseDefinition(definition, machine.type), this.cloud.timeScale);
+      machine.compiled = compileMachine(parseDefinition(definition, machine.type), this.cloud.timeScale, machine.type);
       machine.definition = definition;
     }
     if (roleArn !== undefined) machine.roleArn = roleArn;
@@ -246,12 +258,12 @@ export class StepFunctionsService implements StatesApi {
    * execution runs answers that execution; a different input, or a closed execution, is ExecutionAlreadyExists.
    * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
    */
-  private start(request: { stateMachineArn?: unknown; name?: unknown; input?: unknown }): Execution {
+  private start(request: { stateMachineArn?: unknown; name?: unknown; input?: unknown }, options: { sync?: boolean } = {}): Execution {
     const machine = this.machineFor(request.stateMachineArn, { deleting: true });
     if (machine.status === 'DELETING') throw new AwsError('StateMachineDeleting', `State Machine is being deleted: '${machine.arn}'`);
     const input = executionInput(request.input);
     const name = request.name === undefined ? randomUUID() : validName(request.name, 'execution');
-    if (machine.type === 'EXPRESS') return this.launch(machine, name, input, this.cloud.arn('states', `express:${machine.name}:${name}:${randomUUID()}`));
+    if (machine.type === 'EXPRESS') return this.launchExpress(machine, name, input, options.sync);
     const existing = machine.executionsByName.get(name);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === input) return existing;
@@ -260,6 +272,20 @@ export class StepFunctionsService implements StatesApi {
     const execution = this.launch(machine, name, input, this.cloud.arn('states', `execution:${machine.name}:${name}`));
     machine.executions.push(execution);
     machine.executionsByName.set(name, execution);
+    return execution;
+  }
+
+  /**
+   * An Express execution: no name idempotency (the same name starts another execution). Started asynchronously
+   * (StartExecution, an EventBridge target) it is at-least-once: the fault plan's `duplicate` runs it a second time,
+   * concurrently, as AWS may. Started with StartSyncExecution it is at-most-once (`sync`), never repeated.
+   * https://docs.aws.amazon.com/step-functions/latest/dg/express-at-least-once-execution.html
+   */
+  private launchExpress(machine: StateMachineRecord, name: string, input: string, sync = false): Execution {
+    const arn = () => this.cloud.arn('states', `express:${machine.name}:${name}:${randomUUID()}`);
+    const execution = this.launch(machine, name, input, arn());
+    const site = { names: [machine.name], context: { stateMachineArn: machine.arn, executionArn: execution.arn } };
+    if (!sync && this.cloud.faults.strikes('duplicate', site, 'express-execution')) this.launch(machine, name, input, arn());
     return execution;
   }
 
@@ -285,11 +311,7 @@ export class StepFunctionsService implements StatesApi {
   private redriveExecution(request: Record<string, any>) {
     const clientToken = optionalText(request.clientToken, 'clientToken', 64);
     if (clientToken === '') throw validationError("Value '' at 'clientToken' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    const arn = request.executionArn;
-    if (typeof arn !== 'string' || !EXECUTION_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
-    const execution = this.executions.get(arn);
-    if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
-    if (execution.machine.type === 'EXPRESS') throw new AwsError('ExecutionNotRedrivable', NOT_EXPRESS);
+    const execution = this.executionFor(request.executionArn);
     const answered = clientToken === undefined ? undefined : execution.redriveTokens.answered(clientToken);
     if (answered !== undefined) return { redriveDate: seconds(answered) };
     const machine = this.machines.get(execution.machine.arn)!;
@@ -321,7 +343,7 @@ export class StepFunctionsService implements StatesApi {
   private async startSyncExecution(request: Record<string, any>) {
     const machine = this.machineFor(request.stateMachineArn, { deleting: true });
     if (machine.type !== 'EXPRESS') throw new AwsError('StateMachineTypeNotSupported', 'This operation is only supported by EXPRESS state machines.');
-    const execution = this.start(request);
+    const execution = this.start(request, { sync: true });
     await execution.done;
     const duration = (execution.stopDate ?? Date.now()) - execution.startDate;
     return {
@@ -473,12 +495,15 @@ export class StepFunctionsService implements StatesApi {
 
   private executionFor(arn: unknown, options: { express?: boolean } = {}): Execution {
     if (typeof arn !== 'string' || !EXECUTION_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+    if (!options.express && isExpressArn(arn)) throw new AwsError('InvalidArn', EXPRESS_ARN_REFUSED);
     const execution = this.executions.get(arn);
     if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
-    if (execution.machine.type === 'EXPRESS' && !options.express) throw new AwsError('StateMachineTypeNotSupported', NOT_EXPRESS);
     return execution;
   }
 }
+
+/** arn:aws:states:<region>:<account>:express:<machine>:<name>:<id> */
+const isExpressArn = (arn: string) => arn.split(':')[5] === 'express';
 
 function stateMachineArn(arn: unknown): string {
   if (typeof arn !== 'string' || !STATE_MACHINE_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);

@@ -91,8 +91,11 @@ function stateDiagnostics({ state, location, type: stateType }: StateInfo, type:
     }
   }
   if (stateType !== 'Task') return found;
+  const expressRefusal = type === 'EXPRESS' ? expressUnsupported(state.Resource) : undefined;
   const resource = parseTaskResource(state.Resource);
-  if (!resource) {
+  if (expressRefusal) {
+    found.push(diagnostic('SCHEMA_VALIDATION_FAILED', expressRefusal, `${location}/Resource`));
+  } else if (!resource) {
     found.push(
       diagnostic(
         'SCHEMA_VALIDATION_FAILED',
@@ -100,13 +103,24 @@ function stateDiagnostics({ state, location, type: stateType }: StateInfo, type:
         `${location}/Resource`,
       ),
     );
-  } else if (resource.callback && type === 'EXPRESS') {
-    // https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
-    found.push(diagnostic('SCHEMA_VALIDATION_FAILED', "Express state machine does not support '.waitForTaskToken' service integration", `${location}/Resource`));
   }
   // States Language spec, Task state: "HeartbeatSeconds ... MUST be smaller than TimeoutSeconds".
   if (typeof state.HeartbeatSeconds === 'number' && typeof state.TimeoutSeconds === 'number' && state.HeartbeatSeconds >= state.TimeoutSeconds) {
     found.push(diagnostic('SCHEMA_VALIDATION_FAILED', 'HeartbeatSeconds must be smaller than TimeoutSeconds', `${location}/HeartbeatSeconds`));
   }
   return found;
+}
+
+/**
+ * Express workflows run the Request Response pattern only: no Run a Job (`.sync`, `.sync:2`), no Wait for Callback
+ * (`.waitForTaskToken`), and no activities.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
+ * https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
+ */
+function expressUnsupported(resource: unknown): string | undefined {
+  if (typeof resource !== 'string') return undefined;
+  const pattern = /\.(waitForTaskToken|sync)(:\d+)?$/.exec(resource)?.[1];
+  if (pattern) return `Express state machine does not support '.${pattern}' service integration`;
+  if (/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:/.test(resource)) return 'Express state machine does not support activities';
+  return undefined;
 }

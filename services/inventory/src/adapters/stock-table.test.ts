@@ -80,12 +80,12 @@ describe('ReservationsTable', () => {
 
   it('a cancellation that came first wins over a later begin', async () => {
     expect(await reservations.cancel('early')).toBeUndefined();
-    expect(await reservations.begin('early', items)).toBe('CANCELLED');
+    expect(await reservations.begin('early', items)).toMatchObject({ status: 'CANCELLED' });
   });
 
   it('settles only a RESERVING order; a cancellation in between turns the outcome into CANCELLED', async () => {
-    expect(await reservations.begin('mid', items)).toBe('RESERVING');
-    expect(await reservations.begin('mid', items)).toBe('RESERVING');
+    expect(await reservations.begin('mid', items)).toMatchObject({ status: 'RESERVING' });
+    expect(await reservations.begin('mid', items)).toMatchObject({ status: 'RESERVING' });
     expect(await reservations.cancel('mid')).toMatchObject({ status: 'RESERVING' });
     expect(await reservations.settle('mid', { outcome: 'RESERVED', reserved: items })).toBe('CANCELLED');
   });
@@ -98,5 +98,23 @@ describe('ReservationsTable', () => {
     expect(await reservations.cancel('late')).toMatchObject({ status: 'CANCELLED', reserved: items });
     await reservations.finishRelease('late', items);
     expect(await reservations.cancel('late')).toMatchObject({ status: 'CANCELLED', reserved: [], released: items });
+  });
+
+  it('a FAILED settlement keeps its reason and shortages, which a begin run again answers', async () => {
+    const unavailable = [{ sku: 'A', requested: 1, available: 0 }];
+    await reservations.begin('short', items);
+    expect(await reservations.settle('short', { outcome: 'FAILED', reserved: [], reason: 'OUT_OF_STOCK', unavailable })).toBe('FAILED');
+    expect(await reservations.begin('short', items)).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK', unavailable, reserved: [] });
+  });
+
+  it('every write stamps updatedAt (what the sweep reads to leave a record a saga may still own)', async () => {
+    await reservations.begin('stamped', items, 1000);
+    expect(await reservations.get('stamped')).toMatchObject({ updatedAt: 1000 });
+    await reservations.settle('stamped', { outcome: 'RESERVED', reserved: items }, 2000);
+    expect(await reservations.get('stamped')).toMatchObject({ updatedAt: 2000 });
+    await reservations.cancel('stamped', 3000);
+    expect(await reservations.get('stamped')).toMatchObject({ updatedAt: 3000 });
+    await reservations.finishRelease('stamped', items, 4000);
+    expect(await reservations.get('stamped')).toMatchObject({ updatedAt: 4000 });
   });
 });

@@ -1,5 +1,6 @@
 import { catalog } from '@shop/events';
-import { releasePlan, releaseSagaStart, reservationLines, reservationSagaStart, settle } from './reservation';
+import { sagaMayStillOwn } from './cancelled-holds';
+import { releasePlan, releaseSagaStart, reservationLines, reservationSagaStart, resumeReservation, settle } from './reservation';
 
 describe('reservationLines', () => {
   it('merges the lines of a repeated sku, summing their quantities, in the order skus first appear', () => {
@@ -60,6 +61,28 @@ describe('releasePlan', () => {
     'holds nothing when the order was %s',
     (_case, previous) => expect(releasePlan(previous)).toEqual({ action: 'NOTHING_HELD' }),
   );
+});
+
+describe('resumeReservation (a reservation saga run again finds the record an earlier execution left)', () => {
+  const items = [{ sku: 'A', quantity: 2 }];
+  it('answers the status and the lines; FAILED with its reason and shortages', () => {
+    expect(resumeReservation('o-1', { status: 'RESERVING' }, items)).toEqual({ status: 'RESERVING', items });
+    expect(resumeReservation('o-1', { status: 'RESERVED', reserved: items }, items)).toEqual({ status: 'RESERVED', items });
+    const unavailable = [{ sku: 'A', requested: 2, available: 0 }];
+    expect(resumeReservation('o-1', { status: 'FAILED', reason: 'UNKNOWN_SKU', unavailable }, items)).toEqual({ status: 'FAILED', items, reason: 'UNKNOWN_SKU', unavailable });
+  });
+  it('refuses a FAILED record without its reason rather than guess one', () => {
+    expect(() => resumeReservation('o-1', { status: 'FAILED' }, items)).toThrow('reservation o-1 is FAILED without a reason');
+  });
+});
+
+describe('sagaMayStillOwn (an Express saga runs at most five minutes and writes the record first)', () => {
+  const now = 1_000_000_000;
+  it('a record written less than five minutes ago may still have a saga; an older one, or one never stamped, has none', () => {
+    expect(sagaMayStillOwn({ status: 'CANCELLED', updatedAt: now - 299_999 }, now)).toBe(true);
+    expect(sagaMayStillOwn({ status: 'CANCELLED', updatedAt: now - 300_000 }, now)).toBe(false);
+    expect(sagaMayStillOwn({ status: 'CANCELLED' }, now)).toBe(false);
+  });
 });
 
 describe('saga starts', () => {

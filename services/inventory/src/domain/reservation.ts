@@ -46,6 +46,26 @@ export interface PreviousReservation {
   reserved?: StockLine[];
 }
 
+/** The whole record: a FAILED one keeps why, and every write stamps `updatedAt` (epoch ms). */
+export interface ReservationRecord extends PreviousReservation {
+  reason?: ReservationFailure;
+  unavailable?: Shortage[];
+  updatedAt?: number;
+}
+
+/**
+ * Where a reservation saga goes on from what BeginReservation found. The sagas are Express workflows, run again from
+ * their start when an execution fails (at-least-once; no redrive): a record already settled by an earlier execution
+ * is carried to what that settlement still owes, so a run again publishes the outcome (the event id is deterministic)
+ * and gives back a failed reservation's stock. CANCELLED is owed nothing here: the release saga, or this saga's
+ * earlier run, releases what the order held (and the cancelled-holds sweep finds what neither did).
+ */
+export function resumeReservation(orderId: string, record: ReservationRecord, items: StockLine[]) {
+  if (record.status !== 'FAILED') return { status: record.status, items };
+  if (!record.reason) throw new Error(`reservation ${orderId} is FAILED without a reason: cannot publish InventoryReservationFailed again`);
+  return { status: record.status, items, reason: record.reason, unavailable: record.unavailable ?? [] };
+}
+
 export type ReleasePlan = { action: 'RELEASE'; items: StockLine[] } | { action: 'LEFT_TO_RESERVATION' } | { action: 'NOTHING_HELD' };
 
 /**
@@ -58,11 +78,11 @@ export function releasePlan(previous: PreviousReservation | undefined): ReleaseP
   return { action: 'NOTHING_HELD' };
 }
 
-/** Standard workflows run once per execution name: one reservation saga and one release saga per order. */
+/** Executions are named after the order; the name does not deduplicate Express executions (the sagas are safe to repeat). */
 export const reservationExecutionName = (orderId: string) => `reserve-${orderId}`;
 export const releaseExecutionName = (orderId: string) => `release-${orderId}`;
 
-/** Saga inputs are built from the event alone, so a repeated start carries the identical input (Standard: one run per name). */
+/** Saga inputs are built from the event alone, so a repeated start carries the identical input. */
 export function reservationSagaStart(detail: DetailOf<'OrderPlaced.v1'>) {
   const { orderId, items } = detail.data;
   return {

@@ -21,7 +21,7 @@ describe('consumers start the saga of the order', () => {
     expect(start).toHaveBeenCalledWith({ name: 'release-3f1c2a9e-8b7d-4e6f-9a1b-2c3d4e5f6a7b', input: expect.objectContaining({ orderId: '3f1c2a9e-8b7d-4e6f-9a1b-2c3d4e5f6a7b' }) });
   });
 
-  it('lets a failure to start fail the invocation (so Lambda retries, then the on-failure destination)', async () => {
+  it('lets a failure to start or a failed execution fail the invocation (so Lambda retries, then the on-failure destination)', async () => {
     await expect(startReservation(received('OrderPlaced.v1'), async () => Promise.reject(new Error('throttled')))).rejects.toThrow('throttled');
   });
 });

@@ -43,10 +43,16 @@ describe('commitReservation', () => {
 
 describe('beginReservation', () => {
   it('records and answers one line per sku, whatever input the saga was started with', async () => {
-    const begin = jest.fn(async (_orderId: string, _items: unknown) => 'RESERVING' as const);
+    const begin = jest.fn(async (_orderId: string, _items: unknown) => ({ status: 'RESERVING' as const }));
     const items = [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }, { sku: 'A', quantity: 3 }];
     await expect(beginReservation({ orderId: ORDER, items }, { begin })).resolves.toEqual({ status: 'RESERVING', items: [{ sku: 'A', quantity: 5 }, { sku: 'B', quantity: 1 }] });
     expect(begin).toHaveBeenCalledWith(ORDER, [{ sku: 'A', quantity: 5 }, { sku: 'B', quantity: 1 }]);
+  });
+
+  it('run again after an earlier execution settled FAILED: answers why, so that the saga publishes it again', async () => {
+    const unavailable = [{ sku: 'A', requested: 2, available: 1 }];
+    const begin = async () => ({ status: 'FAILED' as const, reason: 'OUT_OF_STOCK' as const, unavailable, reserved: [] });
+    await expect(beginReservation({ orderId: ORDER, items: [{ sku: 'A', quantity: 2 }] }, { begin })).resolves.toEqual({ status: 'FAILED', items: [{ sku: 'A', quantity: 2 }], reason: 'OUT_OF_STOCK', unavailable });
   });
 });
 

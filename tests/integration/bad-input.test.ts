@@ -42,10 +42,10 @@ async function nothingExists(): Promise<void> {
   expect(await rows('shop-orders-dev-orders')).toEqual([]);
   expect(await rows('shop-orders-dev-idempotency')).toEqual([]);
   expect(await rows('shop-inventory-dev-stock')).toEqual([]);
-  for (const saga of ['shop-orders-dev-order', 'shop-inventory-dev-reservation']) {
-    const arn = `arn:aws:states:${system.local.cloud.region}:${system.local.cloud.accountId}:stateMachine:${saga}`;
-    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions).toEqual([]);
-  }
+  const sagaArn = (saga: string) => `arn:aws:states:${system.local.cloud.region}:${system.local.cloud.accountId}:stateMachine:${saga}`;
+  expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: sagaArn('shop-orders-dev-order') }))).executions).toEqual([]);
+  // The reservation saga is Express: AWS lists no Express executions, so the emulator's own record of them is read.
+  expect(system.local.states.expressExecutions().filter((e) => e.stateMachineArn === sagaArn('shop-inventory-dev-reservation'))).toEqual([]);
   expect(await system.busEvents()).toEqual([]);
 }
 

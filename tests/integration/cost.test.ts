@@ -19,15 +19,29 @@ afterAll(() => system?.stop());
 
 const states = (operation: string, input: Record<string, unknown>) => system.local.states.dispatch(operation, input) as Promise<any>;
 
-async function executionsOf(machineName: string): Promise<Array<{ executionArn: string; status: string }>> {
+async function machineOf(machineName: string): Promise<{ stateMachineArn: string; type: string } | undefined> {
   const { stateMachines } = await states('ListStateMachines', {});
-  const machine = stateMachines.find((m: { name: string }) => m.name === machineName);
-  return machine ? (await states('ListExecutions', { stateMachineArn: machine.stateMachineArn })).executions : [];
+  return stateMachines.find((m: { name: string }) => m.name === machineName);
 }
 
+/** Express executions have no ListExecutions or history on AWS: the emulator's own record of them is read instead. */
+async function executionsOf(machineName: string): Promise<Array<{ executionArn: string; status: string }>> {
+  const machine = await machineOf(machineName);
+  if (!machine) return [];
+  if (machine.type === 'EXPRESS') return system.local.states.expressExecutions().filter((e) => e.stateMachineArn === machine.stateMachineArn);
+  return (await states('ListExecutions', { stateMachineArn: machine.stateMachineArn })).executions;
+}
+
+/** States entered, retries included (each is a billed transition), from each execution's history or graph. */
 async function statesEntered(machineName: string): Promise<number> {
+  const machine = await machineOf(machineName);
   let entered = 0;
   for (const execution of await executionsOf(machineName)) {
+    if (machine?.type === 'EXPRESS') {
+      const graph = system.local.states.getExecutionGraph(execution.executionArn);
+      entered += Object.values(graph.states).reduce((n, state) => n + state.entered + state.retries, 0);
+      continue;
+    }
     const { events } = await states('GetExecutionHistory', { executionArn: execution.executionArn });
     entered += events.filter((e: { type: string }) => e.type.endsWith('StateEntered')).length;
   }
@@ -69,6 +83,7 @@ describe('the usage meter counts what an order causes', () => {
 
   it('counts a transition per state each execution entered', async () => {
     expect(usage.states[names.sagas.order]).toMatchObject({ type: 'STANDARD', executions: 3 });
+    expect(usage.states[names.sagas.reservation]).toMatchObject({ type: 'EXPRESS', executions: 3 });
     for (const saga of Object.values(names.sagas)) {
       expect({ saga, transitions: usage.states[saga]?.transitions ?? 0 }).toEqual({ saga, transitions: await statesEntered(saga) });
     }

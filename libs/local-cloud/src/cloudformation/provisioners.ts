@@ -5,6 +5,7 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceInUseException,
+  waitUntilTableExists,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PutMetricAlarmCommand, type CloudWatchClient, type Dimension } from '@aws-sdk/client-cloudwatch';
@@ -205,6 +206,10 @@ const table: Provisioner = async (props, ctx) => {
     if (!(error instanceof ResourceInUseException)) throw error;
     await assertKeptTableFits(name, props, ctx);
   }
+  // CreateTable answers CREATING; CloudFormation completes the resource only once the table is ACTIVE, and a write
+  // before that is refused (ResourceNotFoundException), as it was here for a table kept on disk.
+  // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html
+  await waitUntilTableExists({ client: ctx.clients.dynamodb, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { TableName: name });
   // A new table's TTL is disabled; CloudFormation enables it when the template says so
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-timetolivespecification.html).
   const ttl = props.TimeToLiveSpecification as Props | undefined;

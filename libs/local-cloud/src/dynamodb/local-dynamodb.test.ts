@@ -11,6 +11,7 @@ import {
   ExecuteStatementCommand,
   TransactWriteItemsCommand,
   TransactGetItemsCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Cloud, type CloudActivity } from '../cloud';
@@ -175,8 +176,11 @@ describe('DynamoDB on disk', () => {
 
   it('keeps tables and items across restarts', async () => {
     const first = await createDynamoDb(new Cloud(), { path: directory });
-    const writer = DynamoDBDocumentClient.from(clientFor(first.endpoint));
+    const client = clientFor(first.endpoint);
+    const writer = DynamoDBDocumentClient.from(client);
     await writer.send(ordersTable('kept'));
+    // CREATING until dynalite has written the table's status to disk: a client waits for ACTIVE, as on AWS.
+    await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: 'kept' });
     await writer.send(new PutCommand({ TableName: 'kept', Item: { pk: 'p', sk: 's', n: 1 } }));
     writer.destroy();
     await first.close();

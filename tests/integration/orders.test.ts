@@ -16,7 +16,7 @@ import type { Payment } from '../../services/payments/src/domain/payment';
 
 /**
  * The orders service as packaged (`sls package`), loaded into the emulator with the bus. It is driven through its
- * HTTP handlers (invoked with API Gateway HTTP API events: the emulator has no API Gateway) and through payment and
+ * HTTP handlers (invoked directly with the API Gateway HTTP API events the emulated HTTP API would send) and through payment and
  * inventory events PUT on the bus, built with those services' own builders. Tests assert end states: the order via
  * GET, the events orders put on the bus (a test rule → SQS), the saga's execution, the poison queue.
  */

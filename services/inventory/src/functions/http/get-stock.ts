@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { badRequest, json } from '@shop/service-kit';
 import { stockTable, type StockTable } from '../../adapters/stock-table';
 import { skuErrors } from '../../domain/stock';
-import { badRequest, json } from './responses';
 
 /** `GET /inventory/{sku}`: the stock level, or 404. */
 export async function getStock(event: APIGatewayProxyEventV2, stock: Pick<StockTable, 'get'> = stockTable()): Promise<APIGatewayProxyStructuredResultV2> {

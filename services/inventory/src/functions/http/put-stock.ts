@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { stockTable, type StockTable } from '../../adapters/stock-table';
-import { readJsonBody } from '@shop/service-kit';
+import { badRequest, json, readJsonBody } from '@shop/service-kit';
 import { parseStockUpdate, STOCK_UPDATE_BODY_LIMITS } from '../../domain/stock';
-import { badRequest, json } from './responses';
 
 /**
  * `PUT /inventory/{sku}` `{ "available": n }`: sets the free units of a sku (creating it), answers the stock level;

@@ -1,14 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { requiredEnv } from '@shop/service-kit';
+import { json, requiredEnv } from '@shop/service-kit';
 import { listSentNotifications, type NotificationView } from '../../adapters/notifications-table';
 
 const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 /** GET /notifications?orderId=<uuid> → 200 with the order's sent notifications; 400 naming the field otherwise. */
 export async function listNotifications(

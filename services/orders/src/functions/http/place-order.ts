@@ -3,12 +3,11 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { readJsonBody, recordBusinessMetric, requiredEnv } from '@shop/service-kit';
+import { badRequest, json, readJsonBody, recordBusinessMetric, requiredEnv } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
 import { orderSagaStarterFromEnv, SagaNotStartedError, type StartOrderSaga } from '../../adapters/saga-starter';
 import { isPlacementOf, keyedOrderId, placedOrder, type NewOrder } from '../../domain/order';
 import { parsePlaceOrder, PLACE_ORDER_BODY_LIMITS } from '../../domain/place-order-request';
-import { badRequest, json } from './responses';
 
 const logger = new Logger();
 

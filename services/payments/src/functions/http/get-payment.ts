@@ -1,14 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { json } from '@shop/service-kit';
 import { PaymentsTable } from '../../adapters/payments-table';
 import { paymentView } from '../../domain/payment';
 
 const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 /** GET /payments/{orderId} → 200 {orderId, status, captured, refunded} (minor units), 400 on a malformed id, 404. */
 export function createHandler(payments: () => Pick<PaymentsTable, 'get'> = PaymentsTable.fromEnv) {

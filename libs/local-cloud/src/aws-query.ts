@@ -18,27 +18,38 @@ export interface QueryServiceOptions {
   dispatch(operation: string, input: Record<string, unknown>): Promise<unknown>;
   /** Output members that are maps (written as `<entry><key>…</key><value>…</value></entry>`). */
   outputMaps?: ReadonlySet<string>;
+  /** The request's input from its parameters, for a service whose members are not `member`/`entry` shaped (SQS). */
+  input?: (action: string, params: URLSearchParams) => Record<string, unknown>;
+  /** The members of `<ActionResult>`, for a service whose output is not `member`/`entry` shaped (SQS). */
+  resultMembersXml?: (action: string, output: Record<string, unknown>) => string;
+  /** SQS's errors carry an empty `<Detail/>`. */
+  errorDetail?: boolean;
+  /** Named in the log of an unexpected failure. */
+  serviceName?: string;
   logError?: (message: string, error: unknown) => void;
 }
 
 export function queryProtocolHandler(options: QueryServiceOptions): (request: RestRequest) => Promise<RestResponse> {
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const input = options.input ?? ((_action, params) => parseQueryParameters(params));
+  const resultMembersXml = options.resultMembersXml ?? ((_action, output) => membersXml(output, options.outputMaps));
+  const failed = options.serviceName ? `${options.serviceName} ` : '';
   return async (request) => {
     const requestId = newRequestId();
     const params = queryRequestParameters(request);
     const action = params.get('Action') ?? '';
     try {
       if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action.');
-      const output = await options.dispatch(action, parseQueryParameters(params));
-      const result = output === undefined || output === null ? '' : `<${action}Result>${membersXml(output as Record<string, unknown>, options.outputMaps)}</${action}Result>`;
+      const output = await options.dispatch(action, input(action, params));
+      const result = output === undefined || output === null ? '' : `<${action}Result>${resultMembersXml(action, output as Record<string, unknown>)}</${action}Result>`;
       const body = `<${action}Response xmlns="${options.xmlNamespace}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
       return xmlResponse(200, requestId, body);
     } catch (thrown) {
-      if (!(thrown instanceof AwsError)) logError(`local-cloud: ${action} failed`, thrown);
+      if (!(thrown instanceof AwsError)) logError(`local-cloud: ${failed}${action} failed`, thrown);
       const error = toAwsError(thrown);
       const body =
         `<ErrorResponse xmlns="${options.xmlNamespace}"><Error><Type>${faultOf(error)}</Type><Code>${escapeXml(error.queryErrorCode ?? error.code)}</Code>` +
-        `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+        `<Message>${escapeXml(error.message)}</Message>${options.errorDetail ? '<Detail/>' : ''}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
       return xmlResponse(error.statusCode, requestId, body);
     }
   };
@@ -87,7 +98,7 @@ function shape(node: unknown): unknown {
 }
 
 /** `{ '2': b, '1': a }` → `[a, b]` (the query protocol numbers items from 1). */
-function indexed(value: unknown): unknown[] {
+export function indexed(value: unknown): unknown[] {
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value as Record<string, unknown>)
     .sort(([a], [b]) => Number(a) - Number(b))
@@ -120,6 +131,6 @@ function xmlResponse(status: number, requestId: string, body: string): RestRespo
   return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: `<?xml version="1.0"?>${body}` };
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (character) => `&#${character.charCodeAt(0)};`);
 }

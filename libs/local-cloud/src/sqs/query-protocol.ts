@@ -1,6 +1,5 @@
-import { AwsError } from '../errors';
-import { faultOf, newRequestId, toAwsError, type RestRequest, type RestResponse } from '../protocol';
-import { queryParameterTree, queryRequestParameters } from '../aws-query';
+import type { RestRequest, RestResponse } from '../protocol';
+import { escapeXml, indexed, queryParameterTree, queryProtocolHandler } from '../aws-query';
 
 /**
  * SQS's legacy AWS query protocol (form-encoded `Action=...` requests, XML answers), which the AWS CLI v2
@@ -47,26 +46,9 @@ const OUTPUT_MAPS: Record<string, [string, string, string]> = {
 
 export function sqsQueryHandler(
   dispatch: (operation: string, input: any) => Promise<unknown>,
-  logError: (message: string, error: unknown) => void = (message, error) => console.error(message, error),
+  logError?: (message: string, error: unknown) => void,
 ): (request: RestRequest) => Promise<RestResponse> {
-  return async (request) => {
-    const requestId = newRequestId();
-    const params = queryRequestParameters(request);
-    const action = params.get('Action') ?? '';
-    try {
-      if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action.');
-      const input = queryInput(action, params);
-      const output = await dispatch(action, input);
-      return xmlResponse(200, requestId, `<${action}Response xmlns="${XML_NAMESPACE}">${resultXml(action, output)}${metadataXml(requestId)}</${action}Response>`);
-    } catch (thrown) {
-      if (!(thrown instanceof AwsError)) logError(`local-cloud: SQS ${action} failed`, thrown);
-      const error = toAwsError(thrown);
-      const body =
-        `<ErrorResponse xmlns="${XML_NAMESPACE}"><Error><Type>${faultOf(error)}</Type><Code>${escapeXml(error.queryErrorCode ?? error.code)}</Code>` +
-        `<Message>${escapeXml(error.message)}</Message><Detail/></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-      return xmlResponse(error.statusCode, requestId, body);
-    }
-  };
+  return queryProtocolHandler({ xmlNamespace: XML_NAMESPACE, dispatch, input: queryInput, resultMembersXml: membersXml, errorDetail: true, serviceName: 'SQS', logError });
 }
 
 /** `A.1.B=x` parameters → `{A: [{B: 'x'}]}` with the JSON protocol's member names. */
@@ -100,19 +82,6 @@ function toJsonShape(node: unknown): unknown {
   return result;
 }
 
-/** `{ '2': b, '1': a }` → `[a, b]` (the query protocol numbers list items from 1). */
-function indexed(value: unknown): unknown[] {
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value as Record<string, unknown>)
-    .sort(([a], [b]) => Number(a) - Number(b))
-    .map(([, item]) => item);
-}
-
-function resultXml(action: string, output: unknown): string {
-  if (output === undefined || output === null) return '';
-  return `<${action}Result>${membersXml(action, output as Record<string, unknown>)}</${action}Result>`;
-}
-
 function membersXml(action: string, members: Record<string, unknown>): string {
   let xml = '';
   for (const [name, value] of Object.entries(members)) {
@@ -137,16 +106,4 @@ function membersXml(action: string, members: Record<string, unknown>): string {
 function elementXml(action: string, name: string, value: unknown): string {
   const content = typeof value === 'object' && value !== null ? membersXml(action, value as Record<string, unknown>) : escapeXml(String(value));
   return `<${name}>${content}</${name}>`;
-}
-
-function metadataXml(requestId: string): string {
-  return `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>`;
-}
-
-function xmlResponse(status: number, requestId: string, body: string): RestResponse {
-  return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: `<?xml version="1.0"?>${body}` };
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (character) => `&#${character.charCodeAt(0)};`);
 }

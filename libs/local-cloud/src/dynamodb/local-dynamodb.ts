@@ -102,25 +102,24 @@ function parseInput(body: Buffer): Record<string, unknown> {
   throw new AwsError('SerializationException', 'the request body is not a JSON object');
 }
 
-/** The tables a request names: `TableName`, or the keys of a batch's `RequestItems`. */
-function tablesOf(body: Buffer): string[] {
+/** The request body as a JSON object; undefined for anything else (dynalite answers it). */
+function jsonObject(body: Buffer): Record<string, unknown> | undefined {
   try {
-    const request = JSON.parse(body.toString('utf8')) as { TableName?: unknown; RequestItems?: Record<string, unknown> };
-    if (typeof request.TableName === 'string') return [request.TableName];
-    return Object.keys(request.RequestItems ?? {});
-  } catch {
-    return [];
-  }
-}
-
-/** The request with the consumed capacity asked for; undefined for a body that is not JSON (dynalite answers it). */
-function meteredRequest(body: Buffer): { body: Buffer; input: Record<string, unknown>; callerAsked: boolean } | undefined {
-  let input: Record<string, unknown>;
-  try {
-    input = parseInput(body);
+    return parseInput(body);
   } catch {
     return undefined;
   }
+}
+
+/** The tables a request names: `TableName`, or the keys of a batch's `RequestItems`. */
+function tablesOf(input: Record<string, unknown> | undefined): string[] {
+  if (typeof input?.TableName === 'string') return [input.TableName];
+  const items = input?.RequestItems;
+  return items !== null && typeof items === 'object' ? Object.keys(items) : [];
+}
+
+/** The request with the consumed capacity asked for. */
+function meteredRequest(body: Buffer, input: Record<string, unknown>): { body: Buffer; input: Record<string, unknown>; callerAsked: boolean } {
   const asking = askingCapacity(input);
   return { body: asking.callerAsked ? body : Buffer.from(JSON.stringify(asking.input)), input, callerAsked: asking.callerAsked };
 }
@@ -183,13 +182,15 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
     }
     // Read whole, so the fault plan can be scoped by table name.
     const body = await readAll(req);
-    const tables = tablesOf(body);
+    // Parsed once: for the fault plan's scope (table names) and for the usage meter.
+    const input = jsonObject(body);
+    const tables = tablesOf(input);
     const site = { names: tables, context: { operation, tableName: tables.join(',') } };
     if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {
       return answerError(res, 400, 'ProvisionedThroughputExceededException', THROTTLED_MESSAGE);
     }
     // Every request that consumes capacity asks dynalite what it consumed, for the usage meter (consumed-capacity.ts).
-    const metered = consumesCapacity(operation) ? meteredRequest(body) : undefined;
+    const metered = input && consumesCapacity(operation) ? meteredRequest(body, input) : undefined;
     const meter = (units: TableUnits | undefined) => units && cloud.usage.dynamodbRequest(units.table, operation, units);
     const forwarded = metered?.body ?? body;
     let answer: DynaliteAnswer;

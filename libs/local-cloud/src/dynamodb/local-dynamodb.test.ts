@@ -90,6 +90,19 @@ describe('DynamoDB (dynalite) behind the endpoint proxy', () => {
     expect(item.Item).toEqual({ pk: 'order#1', sk: 'v1', total: 10 });
   });
 
+  it('answers the item as it was with the failure when asked (ReturnValuesOnConditionCheckFailure ALL_OLD)', async () => {
+    // Powertools idempotency reads the existing record from this answer; without it, it reads the record again, and a
+    // record deleted in between (a failed run's) surfaced as IdempotencyItemNotFoundError.
+    const put = (ReturnValuesOnConditionCheckFailure?: 'ALL_OLD') =>
+      documents.send(new PutCommand({ TableName: 'orders', Item: { pk: 'order#2', sk: 'v1', total: 20 }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure }));
+    await put();
+    const asked = await put('ALL_OLD').catch((error: unknown) => error);
+    expect(asked).toBeInstanceOf(ConditionalCheckFailedException);
+    expect((asked as ConditionalCheckFailedException).Item).toEqual({ pk: { S: 'order#2' }, sk: { S: 'v1' }, total: { N: '20' } });
+    const unasked = await put().catch((error: unknown) => error);
+    expect((unasked as ConditionalCheckFailedException).Item).toBeUndefined();
+  });
+
   describe('request units for the usage meter', () => {
     const units = (table: string) => cloud.usage.snapshot().dynamodb[table] ?? { writeUnits: 0, readUnits: 0, byOperation: {} };
     const kb = (n: number) => 'x'.repeat(n * 1024 - 200);

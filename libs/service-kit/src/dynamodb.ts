@@ -1,5 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { traced } from './tracing';
 
 /**
@@ -22,3 +23,11 @@ export async function* scanItems<T>(input: Omit<ScanCommandInput, 'ExclusiveStar
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 }
+
+/**
+ * The item as it was when a conditional write failed, carried by the failure itself when the write asked for it
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`): no second read, and no write can come in between. Undefined when
+ * there was no item. The DocumentClient leaves the error's Item marshalled.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html
+ */
+export const itemAsItWas = <T>(failure: ConditionalCheckFailedException): T | undefined => (failure.Item ? (unmarshall(failure.Item) as T) : undefined);

@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { StockLine } from '../domain/events';
 import type { ItemOutcome } from '../domain/reservation';
 import type { StockLevel } from '../domain/stock';
-import { dynamoDocuments, requiredEnv, scanItems } from '@shop/service-kit';
+import { dynamoDocuments, itemAsItWas, requiredEnv, scanItems } from '@shop/service-kit';
 
 interface StockItem extends StockLevel {
   /** orderId → units held for it: makes a reservation and its release happen at most once per order. */
@@ -41,6 +41,7 @@ export class StockTable {
   }
 
   async reserve(orderId: string, { sku, quantity }: StockLine): Promise<ItemOutcome> {
+    let item: StockItem | undefined;
     try {
       await this.db.send(
         new UpdateCommand({
@@ -50,14 +51,15 @@ export class StockTable {
           ConditionExpression: 'attribute_exists(sku) AND available >= :q AND attribute_not_exists(reservations.#order)',
           ExpressionAttributeNames: { '#order': orderId },
           ExpressionAttributeValues: { ':q': quantity },
+          // Which condition failed comes with the failure: the item as it was.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { sku, quantity, reserved: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      item = itemAsItWas<StockItem>(error);
     }
-    // Which condition failed: dynalite ignores ReturnValuesOnConditionCheckFailure, so read (strongly consistent).
-    const item = await this.read(sku);
     if (!item) return { sku, quantity, reserved: false, available: 0, reason: 'UNKNOWN_SKU' };
     const held = item.reservations?.[orderId];
     if (held === quantity) return { sku, quantity, reserved: true };

@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { OrdersTable } from './orders-table';
 
 /** A DocumentClient double: answers each command in turn, and records what was sent. */
@@ -14,7 +15,9 @@ function client(...answers: Array<object | Error>) {
     },
   };
 }
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** A failed condition as DynamoDB answers it when asked for ALL_OLD: the item as it was, marshalled (none: no item). */
+const conditionFailed = (item?: object) =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item && { Item: marshall(item) }) });
 const now = () => new Date('2026-11-23T12:00:00Z');
 
 describe('OrdersTable', () => {
@@ -30,11 +33,11 @@ describe('OrdersTable', () => {
     });
   });
 
-  it('tells a duplicate outcome (record returned, not recorded) from an unknown order (undefined)', async () => {
-    const duplicate = client(conditionFailed(), { Item: { orderId: 'o', status: 'PENDING' } });
+  it('tells a duplicate outcome (record returned, not recorded) from an unknown order (undefined), from the failure alone', async () => {
+    const duplicate = client(conditionFailed({ orderId: 'o', status: 'PENDING' }));
     expect(await new OrdersTable('orders', duplicate, now).recordOutcome('o', 'payment', { status: 'SUCCEEDED', eventId: 'e' })).toEqual({ record: { orderId: 'o', status: 'PENDING' }, recorded: false });
-    expect(duplicate.sent[1]).toMatchObject({ command: 'GetCommand', input: { ConsistentRead: true } });
-    const unknown = client(conditionFailed(), {});
+    expect(duplicate.sent).toEqual([expect.objectContaining({ command: 'UpdateCommand', input: expect.objectContaining({ ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }) })]);
+    const unknown = client(conditionFailed());
     expect(await new OrdersTable('orders', unknown, now).recordOutcome('o', 'payment', { status: 'SUCCEEDED', eventId: 'e' })).toBeUndefined();
   });
 
@@ -46,18 +49,24 @@ describe('OrdersTable', () => {
       ConditionExpression: '#status = :pending',
       ExpressionAttributeValues: { ':status': 'CANCELLED', ':pending': 'PENDING', ':now': '2026-11-23T12:00:00.000Z', ':reason': 'TIMEOUT', ':detail': 'late' },
     });
-    const retried = client(conditionFailed(), { Item: { orderId: 'o', status: 'CONFIRMED' } });
+    const retried = client(conditionFailed({ orderId: 'o', status: 'CONFIRMED' }));
     await expect(new OrdersTable('orders', retried, now).settle('o', { status: 'CONFIRMED' })).resolves.toMatchObject({ status: 'CONFIRMED' });
-    const other = client(conditionFailed(), { Item: { orderId: 'o', status: 'CANCELLED', reason: 'TIMEOUT' } });
+    expect(retried.sent).toHaveLength(1);
+    const other = client(conditionFailed({ orderId: 'o', status: 'CANCELLED', reason: 'TIMEOUT' }));
     await expect(new OrdersTable('orders', other, now).settle('o', { status: 'CONFIRMED' })).rejects.toThrow('already CANCELLED (TIMEOUT)');
   });
 
   it('creates an order with the empty maps the correlation writes into, never over an existing one, which it answers', async () => {
     const fake = client({});
     expect(await new OrdersTable('orders', fake, now).createOrFind({ orderId: 'o' } as any)).toBeUndefined();
-    expect(fake.sent[0]!.input).toEqual({ TableName: 'orders', Item: { orderId: 'o', outcomes: {}, waits: {} }, ConditionExpression: 'attribute_not_exists(orderId)' });
-    const retried = client(conditionFailed(), { Item: { orderId: 'o', status: 'CONFIRMED' } });
+    expect(fake.sent[0]!.input).toEqual({
+      TableName: 'orders',
+      Item: { orderId: 'o', outcomes: {}, waits: {} },
+      ConditionExpression: 'attribute_not_exists(orderId)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    const retried = client(conditionFailed({ orderId: 'o', status: 'CONFIRMED' }));
     expect(await new OrdersTable('orders', retried, now).createOrFind({ orderId: 'o' } as any)).toEqual({ orderId: 'o', status: 'CONFIRMED' });
-    expect(retried.sent[1]).toMatchObject({ command: 'GetCommand', input: { Key: { orderId: 'o' }, ConsistentRead: true } });
+    expect(retried.sent).toHaveLength(1);
   });
 });

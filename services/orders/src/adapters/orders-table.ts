@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CorrelationRecord, Outcome, OutcomeKind } from '../domain/outcomes';
 import type { CancelReason, Order } from '../domain/order';
-import { dynamoDocuments, requiredEnv, scanItems } from '@shop/service-kit';
+import { dynamoDocuments, itemAsItWas, requiredEnv, scanItems } from '@shop/service-kit';
 
 /** An order as the table keeps it: the order, plus the saga's correlation bookkeeping. */
 export type OrderRecord = Order & Required<Pick<CorrelationRecord, 'outcomes' | 'waits'>>;
@@ -32,16 +32,18 @@ export class OrdersTable {
   async createOrFind(order: Order): Promise<OrderRecord | undefined> {
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...order, outcomes: {}, waits: {} }, ConditionExpression: 'attribute_not_exists(orderId)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...order, outcomes: {}, waits: {} },
+          ConditionExpression: 'attribute_not_exists(orderId)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return itemAsItWas<OrderRecord>(error);
     }
-    const existing = await this.get(order.orderId);
-    // Only a placement whose saga could not start takes an order back, and never while another attempt of its key runs.
-    if (!existing) throw new Error(`order ${order.orderId} was taken back while it was being placed again`);
-    return existing;
   }
 
   /** Takes back an order whose saga could not be started (still PENDING, nothing else happened to it). */
@@ -91,13 +93,14 @@ export class OrdersTable {
           ExpressionAttributeNames: { '#outcomes': 'outcomes', '#kind': kind },
           ExpressionAttributeValues: { ':outcome': outcome },
           ReturnValues: 'ALL_NEW',
+          // Why it failed (no order, or the outcome was already there) comes with the failure.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { record: Attributes as OrderRecord, recorded: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // dynalite ignores ReturnValuesOnConditionCheckFailure: read why (no order, or the outcome was already there).
-      const record = await this.get(orderId);
+      const record = itemAsItWas<OrderRecord>(error);
       return record && { record, recorded: false };
     }
   }
@@ -146,12 +149,13 @@ export class OrdersTable {
             ...(detail ? { ':detail': detail } : {}),
           },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return Attributes as OrderRecord;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const record = await this.get(orderId);
+      const record = itemAsItWas<OrderRecord>(error);
       if (!record) throw new OrderAlreadySettledError(`order ${orderId} does not exist`);
       const same = record.status === settlement.status && (!cancelled || record.reason === settlement.reason);
       if (!same) throw new OrderAlreadySettledError(`order ${orderId} is already ${record.status}${record.reason ? ` (${record.reason})` : ''}`);

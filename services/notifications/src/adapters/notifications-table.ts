@@ -49,6 +49,10 @@ export async function listSentNotifications(
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
 let claimsClient: DynamoDBDocumentClient | undefined;
 const claimsDocuments = () => (claimsClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 6 }))));
+// The Claim step's writes come before anything is sent: one SDK attempt each, so that a throttle or a 5xx fails the
+// step at once and the saga retries it, with its own backoff, visibly in the execution's history, within its timeout.
+let claimStepClient: DynamoDBDocumentClient | undefined;
+const claimStepDocuments = () => (claimStepClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 1 }))));
 
 /** The claims of the notifications table: the Claim step writes them, sendEmail settles its own, the sweep finds the stale. */
 export class NotificationClaims {
@@ -59,6 +63,11 @@ export class NotificationClaims {
 
   static fromEnv(): NotificationClaims {
     return new NotificationClaims(requiredEnv('NOTIFICATIONS_TABLE'));
+  }
+
+  /** As the Claim step writes them: failures are the saga's to retry. */
+  static forClaimStep(): NotificationClaims {
+    return new NotificationClaims(requiredEnv('NOTIFICATIONS_TABLE'), claimStepDocuments());
   }
 
   /** Every claim still CLAIMED (a send in progress, or one whose run ended without settling it), page by page. */

@@ -15,7 +15,7 @@ export interface ClaimEffects {
   now: () => Date;
 }
 
-const effectsFromEnv = (): ClaimEffects => ({ claims: NotificationClaims.fromEnv(), now: () => new Date() });
+const effectsFromEnv = (): ClaimEffects => ({ claims: NotificationClaims.forClaimStep(), now: () => new Date() });
 
 /** A put whose condition failed is judged again from what is there; past this many rounds the claim is busy. */
 const ROUNDS = 3;

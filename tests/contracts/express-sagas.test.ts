@@ -1,4 +1,5 @@
 import { listServices } from '../../scripts/package-services';
+import { CLAIM_LEASE_SECONDS } from '../../services/notifications/src/domain/claim';
 import { packagedResources, type CfnResource } from './services';
 
 /**
@@ -46,8 +47,14 @@ const expressMachines = listServices().flatMap((service) => {
     .map(([id, machine]) => ({ service, id, machine, resources }));
 });
 
-it('inventory runs its two sagas as Express workflows', () => {
-  expect(expressMachines.map(({ service, id }) => `${service} ${id}`).sort()).toEqual(['inventory ReleaseSaga', 'inventory ReservationSaga']);
+it('inventory runs its two sagas as Express workflows, notifications its one', () => {
+  expect(expressMachines.map(({ service, id }) => `${service} ${id}`).sort()).toEqual(['inventory ReleaseSaga', 'inventory ReservationSaga', 'notifications NotificationSaga']);
+});
+
+it('the notification claim outlasts every run that can hold it: the execution, and a SendEmail started at its very end', () => {
+  const { machine, resources } = expressMachines.find((m) => m.id === 'NotificationSaga')!;
+  const sendEmailTimeout = resources.SendEmailLambdaFunction!.Properties.Timeout as number;
+  expect(CLAIM_LEASE_SECONDS).toBeGreaterThan(timeoutSecondsOf(machine)! + sendEmailTimeout);
 });
 
 describe.each(expressMachines.map((m) => [`${m.service} ${m.id}`, m] as const))('Express %s', (_, { id, machine, resources }) => {

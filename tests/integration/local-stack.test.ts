@@ -38,14 +38,14 @@ describe('the packaged system loaded into the local emulator', () => {
     expect(buses.EventBuses?.map((b) => b.Name)).toContain('shop-dev');
     // Every rule the domain services' packaged templates declare, and nothing else: the subscriptions on the shared
     // bus, and the FailedSagasRule on the default bus (where Step Functions sends status changes) of each service with
-    // Standard sagas (inventory's are Express, which send none).
+    // Standard sagas (inventory's and notifications' are Express, which send none).
     const declared = contracts.flatMap((c) => resourcesOfType(c.service, 'AWS::Events::Rule').map(([, rule]) => rule.Properties));
     const names = (onDefaultBus: boolean) => declared.filter((rule) => (rule.EventBusName === undefined) === onDefaultBus).map((rule) => String(rule.Name)).sort();
     expect(names(false).length).toBeGreaterThanOrEqual(6);
     const listed = async (EventBusName: string) => ((await events.send(new ListRulesCommand({ EventBusName }))).Rules ?? []).map((r) => r.Name).sort();
     expect(await listed('shop-dev')).toEqual(names(false));
     expect(await listed('default')).toEqual(names(true));
-    expect(names(true)).toEqual(['shop-notifications-dev-failed-sagas', 'shop-orders-dev-failed-sagas', 'shop-payments-dev-failed-sagas']);
+    expect(names(true)).toEqual(['shop-orders-dev-failed-sagas', 'shop-payments-dev-failed-sagas']);
     const archive = await events.send(new DescribeArchiveCommand({ ArchiveName: 'shop-dev-all' }));
     expect(archive.EventSourceArn).toBe(stacks[0]!.outputs.EventBusArn);
   });

@@ -1,25 +1,25 @@
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { retryExecutionName } from '../../services/notifications/src/domain/notification-request';
+import { CLAIM_LEASE_SECONDS, newClaim, type NotificationClaim } from '../../services/notifications/src/domain/claim';
+import type { NotificationRequest } from '../../services/notifications/src/domain/notification-request';
 import { startSystem, type System } from '../support/system';
 import { fireSweep, sweepClients } from '../support/sweeps';
 
 /**
- * The notifications sweep on the emulator: claims left CLAIMED, written by hand, by an execution that is gone and by
- * one that ended; the schedule fired by hand releases them and starts the outcome again where the input is known.
+ * The notifications sweep on the emulator: claims left CLAIMED, written by hand, past their lease and within it; the
+ * schedule fired by hand runs the saga again (an Express workflow, to its end) from the request each stale claim keeps,
+ * the new run takes the claim over and sends once; a live claim and a sent one are left alone.
  */
 const SCHEDULE = 'shop-notifications-dev-stale-claims';
 const TABLE = 'shop-notifications-dev-notifications';
-const SAGA = 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-notifications-dev-notification';
-const execution = (name: string) => `${SAGA.replace(':stateMachine:', ':execution:')}:${name}`;
+const DEAD_RUN = 'arn:aws:states:us-east-1:000000000000:express:shop-notifications-dev-notification:notify-gone:run';
 let system: System;
 let clients: ReturnType<typeof sweepClients>;
 
 beforeAll(async () => {
   system = await startSystem({ services: ['event-bus', 'notifications'] });
   clients = sweepClients(system);
-  // The packaged 900 s after the execution ended: none here, so the claim of an execution that just ended is stale.
+  // The packaged 900 s past the lease: none here, so a claim whose lease just ran out is stale.
   const fn = system.local.lambda.getFunction('shop-notifications-dev-resolveStaleClaims');
   system.local.lambda.registerFunction({ ...fn, environment: { ...fn.environment, CLAIM_DEADLINE_SECONDS: '0' } });
 });
@@ -28,29 +28,29 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const claim = (orderId: string, claimedBy: string, status = 'CLAIMED') => ({
-  orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: 'sweep@example.com', subject: 'Your order', status, claimedBy,
+const request = (orderId: string): NotificationRequest => ({
+  orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: `sweep-${orderId.slice(0, 8)}@example.com`,
+  total: { amount: 1299, currency: 'EUR' }, cause: { metadata: { id: randomUUID(), correlationId: orderId } },
 });
-const read = async (orderId: string) => (await clients.documents.send(new GetCommand({ TableName: TABLE, Key: { orderId, outcome: 'CONFIRMED' }, ConsistentRead: true }))).Item;
+/** A claim of a run that is not there, its lease ending `leaseLeftSeconds` from now. */
+const claim = (orderId: string, leaseLeftSeconds: number): NotificationClaim =>
+  newClaim(request(orderId), 'Your order', DEAD_RUN, new Date(Date.now() + (leaseLeftSeconds - CLAIM_LEASE_SECONDS) * 1000), CLAIM_LEASE_SECONDS);
+const read = async (orderId: string) => (await clients.documents.send(new GetCommand({ TableName: TABLE, Key: { orderId, outcome: 'CONFIRMED' }, ConsistentRead: true }))).Item as NotificationClaim | undefined;
 
-it('releases claims whose execution ended or is gone, starts the outcome again from a known input, and leaves sent ones', async () => {
-  const gone = randomUUID();
-  const ended = randomUUID();
-  const sent = randomUUID();
-  await clients.documents.send(new PutCommand({ TableName: TABLE, Item: claim(gone, execution(`notify-${gone}-CONFIRMED`)) }));
-  await clients.documents.send(new PutCommand({ TableName: TABLE, Item: { ...claim(sent, execution(`notify-${sent}-CONFIRMED`), 'SENT'), providerMessageId: 'm-1', sentAt: new Date().toISOString() } }));
-  // An execution that ended (its input cannot be rendered: it fails at once) and left its claim CLAIMED.
-  const input = JSON.stringify({ orderId: ended, outcome: 'CONFIRMED' });
-  await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: SAGA, name: `notify-${ended}-CONFIRMED`, input }));
-  await system.waitFor(async () => (await clients.sfn.send(new DescribeExecutionCommand({ executionArn: execution(`notify-${ended}-CONFIRMED`) }))).status !== 'RUNNING', 'the execution to end');
-  await clients.documents.send(new PutCommand({ TableName: TABLE, Item: claim(ended, execution(`notify-${ended}-CONFIRMED`)) }));
+it('runs the saga again for claims past their lease, from the request they keep; leaves live and sent ones; a second sweep finds nothing', async () => {
+  const [stale, live, sent] = [randomUUID(), randomUUID(), randomUUID()];
+  await clients.documents.send(new PutCommand({ TableName: TABLE, Item: claim(stale, -1) }));
+  await clients.documents.send(new PutCommand({ TableName: TABLE, Item: claim(live, 60) }));
+  await clients.documents.send(new PutCommand({ TableName: TABLE, Item: { ...claim(sent, -1), status: 'SENT', providerMessageId: 'm-1', sentAt: new Date().toISOString() } }));
 
-  expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'notifications', sweep: 'stale-claims', value: 2 }]);
-  expect(await read(gone)).toBeUndefined();
-  expect(await read(ended)).toBeUndefined();
-  expect(await read(sent)).toMatchObject({ status: 'SENT' });
-  const again = await clients.sfn.send(new DescribeExecutionCommand({ executionArn: execution(retryExecutionName(ended, 'CONFIRMED', execution(`notify-${ended}-CONFIRMED`))) }));
-  expect(again.input).toBe(input);
+  expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'notifications', sweep: 'stale-claims', value: 1 }]);
+  const repaired = await read(stale);
+  expect(repaired).toMatchObject({ status: 'SENT', template: 'ORDER_CONFIRMED', subject: expect.stringContaining('is confirmed') });
+  expect(repaired!.claimedBy).toMatch(/:express:shop-notifications-dev-notification:notify-.+-CONFIRMED:/);
+  expect(system.local.ses.listSentEmails({ to: request(stale).recipient }).map((e) => e.text)).toEqual([expect.stringContaining('€12.99')]);
+  expect(await read(live)).toMatchObject({ status: 'CLAIMED', claimedBy: DEAD_RUN });
+  expect(await read(sent)).toMatchObject({ status: 'SENT', providerMessageId: 'm-1' });
 
   expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'notifications', sweep: 'stale-claims', value: 0 }]);
+  expect(system.local.ses.listSentEmails({ to: request(stale).recipient })).toHaveLength(1);
 });

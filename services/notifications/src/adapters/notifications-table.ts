@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocuments, isConditionFailed, requiredEnv, scanItems, traced } from '@shop/service-kit';
 import { recordedSend, type NotificationClaim, type SentRecord } from '../domain/claim';
 import type { NotificationTemplate, Outcome } from '../domain/events';
@@ -49,8 +49,12 @@ export async function listSentNotifications(
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
 let claimsClient: DynamoDBDocumentClient | undefined;
 const claimsDocuments = () => (claimsClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 6 }))));
+// The Claim step's writes come before anything is sent: one SDK attempt each, so that a throttle or a 5xx fails the
+// step at once and the saga retries it, with its own backoff, visibly in the execution's history, within its timeout.
+let claimStepClient: DynamoDBDocumentClient | undefined;
+const claimStepDocuments = () => (claimStepClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 1 }))));
 
-/** The claims of the notifications table, as the sendEmail step reads and settles its own. */
+/** The claims of the notifications table: the Claim step writes them, sendEmail settles its own, the sweep finds the stale. */
 export class NotificationClaims {
   constructor(
     private readonly tableName: string,
@@ -61,13 +65,17 @@ export class NotificationClaims {
     return new NotificationClaims(requiredEnv('NOTIFICATIONS_TABLE'));
   }
 
-  /** Every claim still CLAIMED (a send in progress, or one whose execution ended without settling it), page by page. */
-  claimed(): AsyncGenerator<Pick<NotificationClaim, 'orderId' | 'outcome' | 'claimedBy'>> {
+  /** As the Claim step writes them: failures are the saga's to retry. */
+  static forClaimStep(): NotificationClaims {
+    return new NotificationClaims(requiredEnv('NOTIFICATIONS_TABLE'), claimStepDocuments());
+  }
+
+  /** Every claim still CLAIMED (a send in progress, or one whose run ended without settling it), page by page. */
+  claimed(): AsyncGenerator<NotificationClaim> {
     return scanItems(
       {
         TableName: this.tableName,
         FilterExpression: '#status = :claimed',
-        ProjectionExpression: 'orderId, outcome, claimedBy',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':claimed': 'CLAIMED' },
       },
@@ -76,18 +84,23 @@ export class NotificationClaims {
   }
 
   /**
-   * Releases `claimedBy`'s claim so that another attempt can send the outcome (only the stale-claims sweep does: the
-   * saga keeps its claim to be redriven); false when it is no longer that execution's CLAIMED claim.
+   * Writes `claim` if the outcome has no claim yet (`from` undefined), or if its claim is still `from`'s CLAIMED one
+   * (a take-over); false when the condition failed (someone else's write came first, or this very write was applied
+   * and its answer lost: the caller reads the claim to tell).
    */
-  async release(orderId: string, outcome: Outcome, claimedBy: string): Promise<boolean> {
+  async put(claim: NotificationClaim, from?: string): Promise<boolean> {
     try {
       await this.client.send(
-        new DeleteCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: { orderId, outcome },
-          ConditionExpression: '#status = :claimed AND claimedBy = :me',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':me': claimedBy },
+          Item: claim,
+          ...(from === undefined
+            ? { ConditionExpression: 'attribute_not_exists(orderId)' }
+            : {
+                ConditionExpression: '#status = :claimed AND claimedBy = :from',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':from': from },
+              }),
         }),
       );
       return true;

@@ -1,5 +1,5 @@
 import { at, cancelled, confirmed, order, paymentFailed, received } from '../../test/fixtures';
-import { executionName, notificationRequestOf, retryExecutionName } from './notification-request';
+import { executionName, notificationRequestOf } from './notification-request';
 
 const o = order();
 
@@ -46,16 +46,8 @@ function orderConfirmedAgain() {
 describe('execution names', () => {
   const valid = /^[A-Za-z0-9_-]{1,80}$/;
 
-  it('name the outcome, within the StartExecution name rules', () => {
+  it('name the outcome, within the StartSyncExecution name rules', () => {
     expect(executionName(o.orderId, 'CANCELLED')).toBe(`notify-${o.orderId}-CANCELLED`);
     expect(executionName(o.orderId, 'CANCELLED')).toMatch(valid);
-  });
-
-  it('a further attempt is named after the event that starts it: stable for that event, distinct from others', () => {
-    const first = retryExecutionName(o.orderId, 'CANCELLED', 'event-a');
-    expect(first).toMatch(valid);
-    expect(first.startsWith(`${executionName(o.orderId, 'CANCELLED')}-`)).toBe(true);
-    expect(retryExecutionName(o.orderId, 'CANCELLED', 'event-a')).toBe(first);
-    expect(retryExecutionName(o.orderId, 'CANCELLED', 'event-b')).not.toBe(first);
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Received } from '@shop/events';
 import { outcomeOf, type NotificationTemplate, type Outcome } from './events';
 
@@ -6,7 +5,7 @@ export type OutcomeEventType = 'OrderConfirmed.v1' | 'OrderCancelled.v1' | 'Paym
 
 /**
  * The notification saga's input, built only from the event: what to tell whom. The same event always gives the same
- * request, so a repeated StartExecution with the same name is harmless.
+ * request.
  */
 export interface NotificationRequest {
   orderId: string;
@@ -50,16 +49,8 @@ export function notificationRequestOf(event: Received<OutcomeEventType>): Notifi
 const withTemplate = (template: NotificationTemplate) => ({ template, outcome: outcomeOf(template) });
 
 /**
- * The saga execution of an outcome: Standard workflows run once per name, so a second event for the same outcome
- * starts nothing new. Names: at most 80 characters of letters, digits, `-` and `_`.
- * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ * The name of an outcome's saga runs, for tracing: Express does not keep names unique, so every run (a retry, the
+ * other event of the outcome, the sweep) may use it. At most 80 characters of letters, digits, `-` and `_`.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html
  */
 export const executionName = (orderId: string, outcome: Outcome) => `notify-${orderId}-${outcome}`;
-
-/**
- * The name of a further attempt, started by another event after the outcome's execution failed (perhaps before it claimed):
- * one per event, so a redelivery of that event still starts nothing new. The claim in the notifications table,
- * not the name, is what keeps it to one e-mail.
- */
-export const retryExecutionName = (orderId: string, outcome: Outcome, eventId: string) =>
-  `${executionName(orderId, outcome)}-${createHash('sha256').update(eventId).digest('hex').slice(0, 12)}`;

@@ -1,16 +1,10 @@
-/** What the sweep knows of the execution that holds a claim (DescribeExecution). */
-export interface ClaimHolder {
-  status: string;
-  startDate?: Date;
-  stopDate?: Date;
-}
+import { leaseRunOut, type NotificationClaim } from './claim';
 
 /**
- * A claim is stale once its execution can no longer settle it: that execution ended (or is unknown, its history gone)
- * at least `deadlineSeconds` ago. A running execution (or one waiting to be redriven) still owns its claim.
+ * A claim left CLAIMED is stale once its lease ran out at least `deadlineSeconds` ago: no run that held it is alive,
+ * and the consumer's own retries (which take such a claim over) have had their time. Judged by the claim alone:
+ * Express executions cannot be described.
  */
-export function isStaleClaim(holder: ClaimHolder, now: Date, deadlineSeconds: number): boolean {
-  if (holder.status === 'RUNNING' || holder.status === 'PENDING_REDRIVE') return false;
-  const since = holder.stopDate ?? holder.startDate;
-  return !since || since.getTime() + deadlineSeconds * 1000 <= now.getTime();
+export function isStaleClaim(claim: Pick<NotificationClaim, 'status' | 'leaseExpiresAt'>, now: Date, deadlineSeconds: number): boolean {
+  return claim.status === 'CLAIMED' && leaseRunOut(claim, new Date(now.getTime() - deadlineSeconds * 1000));
 }

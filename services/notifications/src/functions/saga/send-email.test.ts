@@ -3,10 +3,13 @@ import { EmailRejected, type OutgoingEmail } from '../../adapters/ses-email-send
 import { ClaimNotHeld, type NotificationClaim, type SentRecord } from '../../domain/claim';
 import { DEFAULT_FROM, sendEmail, type SendEmailEffects } from './send-email';
 
-const ME = 'arn:aws:states:us-east-1:000000000000:execution:shop-notifications-dev-notification:notify-1-CONFIRMED';
+const ME = 'arn:aws:states:us-east-1:000000000000:express:shop-notifications-dev-notification:notify-1-CONFIRMED:6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f';
 const input = { orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CONFIRMED' as const, claimedBy: ME, recipient: 'grace@example.com', subject: 'S', text: 'T', html: 'H' };
 const now = () => new Date('2026-11-23T12:00:01Z');
-const claimed = (claimedBy = ME): NotificationClaim => ({ orderId: input.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: input.recipient, subject: 'S', status: 'CLAIMED', claimedBy });
+const claimed = (claimedBy = ME): NotificationClaim => ({
+  orderId: input.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: input.recipient, cause: { metadata: { id: 'evt-1', correlationId: input.orderId } },
+  subject: 'S', status: 'CLAIMED', claimedBy, claimedAt: '2026-11-23T12:00:00.000Z', leaseExpiresAt: '2026-11-23T12:03:00.000Z',
+});
 
 /** The outcome's claim in memory, settled by one conditional write as the table does it. */
 function world(claim: NotificationClaim | undefined, ses?: (email: OutgoingEmail) => Promise<string>) {

@@ -7,7 +7,7 @@ import type { Outcome } from '../../domain/events';
 export interface SendEmailInput {
   orderId: string;
   outcome: Outcome;
-  /** The execution that holds the outcome's claim ($$.Execution.Id). */
+  /** The run that holds the outcome's claim ($$.Execution.Id). */
   claimedBy: string;
   recipient: string;
   subject: string;
@@ -35,8 +35,8 @@ const effectsFromEnv = (): SendEmailEffects => ({ claims: NotificationClaims.fro
  * CLAIMED and sends a second e-mail.
  *
  * Throws EmailThrottled / EmailServiceUnavailable / EmailRejected (SES said no: nothing sent) for the saga to retry,
- * and ClaimNotHeld when the claim is not this execution's. The claim is never released: a send that cannot finish
- * fails the execution at this step, and its redrive sends through the same claim.
+ * and ClaimNotHeld when the claim is not this run's. A send that cannot finish past the saga's retries gives the claim
+ * back (the saga's ReleaseClaim) and fails the execution, so that the consumer's retry claims afresh.
  */
 export async function sendEmail(input: SendEmailInput, effects: SendEmailEffects = effectsFromEnv()): Promise<SentRecord> {
   const { orderId, outcome, claimedBy } = input;

@@ -1,37 +1,31 @@
-import { requiredEnv, runSweep, sagaStatus, type SweepReport } from '@shop/service-kit';
+import { requiredEnv, runSweep, syncSagaRunnerFromEnv, type StartSaga, type SweepReport } from '@shop/service-kit';
 import { NotificationClaims } from '../../adapters/notifications-table';
-import { stepFunctionsNotificationSaga } from '../../adapters/notification-saga';
-import type { NotificationRequest } from '../../domain/notification-request';
-import { retryExecutionName } from '../../domain/notification-request';
-import type { NotificationSaga } from '../../domain/start-notification';
-import { isStaleClaim, type ClaimHolder } from '../../domain/stale-claims';
+import { requestOfClaim } from '../../domain/claim';
+import { executionName } from '../../domain/notification-request';
+import { isStaleClaim } from '../../domain/stale-claims';
 
 export interface ResolveClaimsEffects {
-  claims: Pick<NotificationClaims, 'claimed' | 'release'>;
-  /** The claim's execution, with the input it was started with (undefined when unknown). */
-  holder(executionArn: string): Promise<ClaimHolder & { input?: string }>;
-  saga: Pick<NotificationSaga, 'start'>;
+  claims: Pick<NotificationClaims, 'claimed'>;
+  /** Runs the notification saga to its end (StartSyncExecution); throws when it did not succeed. */
+  runSaga: StartSaga;
   now: () => Date;
   deadlineSeconds: number;
 }
 
 /**
- * The scheduled sweep of the notifications context: a claim left CLAIMED by an execution that ended (or is unknown)
- * past the deadline is released, as the saga itself releases a claim whose e-mail it could not record as sent, and the
- * outcome is started again from that execution's input under a name derived from it (so a second sweep starts nothing
- * more). The new attempt claims the outcome afresh, so it is still one e-mail, except in the window the saga already
- * has: SES accepted the e-mail and nothing recorded it. Without the input (the execution's history is gone), the claim
- * is released for the next event of that outcome, or a redrive, to send.
+ * The scheduled sweep of the notifications context: a claim left CLAIMED past its lease (plus the deadline) belongs to
+ * no live run, and the consumer's retries gave up on it. The saga is run again from the request the claim keeps; the
+ * new run takes the claim over, sends once (or, in the window the saga already has, a second time: SES accepted the
+ * e-mail and nothing recorded it) and publishes. Once it has, the claim is SENT or held by a fresh lease, so a second
+ * sweep finds nothing. A run that fails fails the sweep (every error named), and the next sweep tries again.
  */
 export function resolveStaleClaims(effects: ResolveClaimsEffects): Promise<SweepReport> {
   return runSweep({ service: 'notifications', sweep: 'stale-claims' }, effects.claims.claimed(), async (claim) => {
-    const holder = await effects.holder(claim.claimedBy);
-    if (!isStaleClaim(holder, effects.now(), effects.deadlineSeconds)) return holder.status === 'RUNNING' || holder.status === 'PENDING_REDRIVE' ? { action: 'skip' } : { action: 'none' };
+    if (!isStaleClaim(claim, effects.now(), effects.deadlineSeconds)) return { action: 'skip' };
     return {
       action: 'repair',
       repair: async () => {
-        if (!(await effects.claims.release(claim.orderId, claim.outcome, claim.claimedBy))) return 'settled-meanwhile';
-        if (holder.input) await effects.saga.start(retryExecutionName(claim.orderId, claim.outcome, claim.claimedBy), JSON.parse(holder.input) as NotificationRequest);
+        await effects.runSaga({ name: executionName(claim.orderId, claim.outcome), input: requestOfClaim(claim) });
         return 'repaired';
       },
     };
@@ -43,8 +37,7 @@ function effectsFromEnv(): ResolveClaimsEffects {
   if (!Number.isSafeInteger(deadlineSeconds) || deadlineSeconds < 0) throw new Error('CLAIM_DEADLINE_SECONDS must be a non-negative integer');
   return {
     claims: NotificationClaims.fromEnv(),
-    holder: (executionArn) => sagaStatus(executionArn),
-    saga: stepFunctionsNotificationSaga(),
+    runSaga: syncSagaRunnerFromEnv('NOTIFICATION_STATE_MACHINE_ARN'),
     now: () => new Date(),
     deadlineSeconds,
   };

@@ -35,7 +35,7 @@ describe('PaymentsTable: the payment saga and the refund saga interleaved', () =
     expect(await table.commitCapture(r.orderId, now)).toBe('CAPTURED');
     expect(await table.commitCapture(r.orderId, now)).toBe('CAPTURED');
     expect(await view(r.orderId)).toEqual({ status: 'CAPTURED', captured: 2598, refunded: 0, cancelRequested: false });
-    expect(await table.begin(r, now)).toEqual({ outcome: 'SETTLED' });
+    expect(await table.begin(r, now)).toEqual({ outcome: 'CAPTURED' });
   });
 
   it('cancelled before the payment began: a CANCELLED tombstone, and the payment never begins', async () => {
@@ -98,5 +98,28 @@ describe('PaymentsTable: the payment saga and the refund saga interleaved', () =
     await expect(table.commitCapture(r.orderId, now)).rejects.toThrow(`payment of order ${r.orderId} is FAILED, expected AUTHORIZED or CAPTURED or REFUNDED`);
     await expect(table.markRefunded(r.orderId, now)).rejects.toThrow('is FAILED, expected REFUNDED');
     expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'FAILED', captured: 0 });
+  });
+
+  // The payment saga is Express: after a failure it runs again from Begin, which must say where the last one got to.
+  it('Begin run again answers where an earlier execution left the payment, and changes nothing but updatedAt', async () => {
+    const later = new Date(now.getTime() + 60_000);
+    const r = request(3100);
+    await table.begin(r, now);
+    expect((await table.get(r.orderId))?.updatedAt).toBe(now.getTime());
+    await table.markAuthorized(r.orderId);
+    expect(await table.begin(r, later)).toEqual({ outcome: 'AUTHORIZED' });
+    await table.commitCapture(r.orderId, now);
+    const captured = await table.get(r.orderId);
+    expect(await table.begin({ ...r, amount: 1 }, later)).toEqual({ outcome: 'CAPTURED' });
+    expect(await table.get(r.orderId)).toEqual({ ...captured, updatedAt: later.getTime() });
+    await table.requestCancellation(r.orderId, now);
+    await table.markRefunded(r.orderId, now);
+    expect(await table.begin(r, later)).toEqual({ outcome: 'SETTLED' });
+
+    const failed = request();
+    await table.begin(failed, now);
+    await table.markFailed(failed.orderId, 'DECLINED', 'PaymentDeclined: card declined', now);
+    expect(await table.begin(failed, later)).toEqual({ outcome: 'FAILED' });
+    expect(await view(failed.orderId)).toEqual({ status: 'FAILED', captured: 0, refunded: 0, cancelRequested: false });
   });
 });

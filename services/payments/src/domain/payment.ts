@@ -32,6 +32,8 @@ export interface PaymentRecord extends Partial<Omit<Payment, 'orderId' | 'status
   failureMessage?: string;
   capturedAt?: string;
   failedAt?: string;
+  /** Epoch ms of the payment saga's last Begin: an execution may still run for the payment for five minutes after it. */
+  updatedAt?: number;
   refundedAt?: string;
 }
 
@@ -61,9 +63,12 @@ export interface RefundRequest {
 /** One payment per order: its id is derived from the order, so every retry and the provider agree on it. */
 export const paymentIdFor = (orderId: string) => `pay_${deterministicEventId(orderId, 'payment').replaceAll('-', '')}`;
 
-/** Standard workflows run once per execution name: one payment saga and one refund saga per order. */
+/** The payment saga's executions (Express: a name is only a label, every start runs; the dashboard finds them by it). */
 export const paymentExecutionName = (orderId: string) => `pay-${orderId}`;
+/** Standard workflows run once per execution name: one refund saga and one payment-release saga per order. */
 export const refundExecutionName = (orderId: string) => `refund-${orderId}`;
+/** The payment saga starts it as States.Format('release-{}', $.orderId) (statemachines/payment.asl.yml). */
+export const releaseExecutionName = (orderId: string) => `release-${orderId}`;
 
 const causeOf = (detail: { metadata: { id: string; correlationId: string } }): Cause => ({
   metadata: { id: detail.metadata.id, correlationId: detail.metadata.correlationId },

@@ -230,7 +230,7 @@ describe('payments on the local stack', () => {
     expect(paymentSaga(o.orderId)).toMatchObject({ status: 'SUCCEEDED', states: expect.arrayContaining(['Capture', 'ReleaseAfterError', 'Releasing']) });
     expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({
       status: 'FAILED',
-      states: ['Release', 'WhyReleased', 'ProviderError', 'MarkFailed', 'PublishFailed', 'PaymentFailed'],
+      states: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'ProviderError', 'MarkFailed', 'PublishFailed', 'PaymentFailed'],
     });
   });
 
@@ -350,7 +350,7 @@ describe('payments on the local stack', () => {
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'VOIDED', captured: 0, refunded: 0 });
     expect(await publishedFor(o.orderId)).toEqual([]);
     expect(paymentSaga(o.orderId).states.slice(-4)).toEqual(['MarkAuthorized', 'CancelledBeforeCapture', 'ReleaseCancelled', 'Releasing']);
-    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({ status: 'SUCCEEDED', states: ['Release', 'WhyReleased', 'WhatMoved', 'MarkVoided', 'Voided'] });
+    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({ status: 'SUCCEEDED', states: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'WhatMoved', 'MarkVoided', 'Voided'] });
     expect((await execution(machines.refund, refundExecutionName(o.orderId))).states).toEqual(['RequestCancellation', 'WhoRefunds', 'PaymentSagaSettles']);
   });
 
@@ -366,7 +366,7 @@ describe('payments on the local stack', () => {
     expect(await provider.attempts(o.orderId, 'refund')).toBe(1);
     expect((await publishedFor(o.orderId)).map((e) => e.detailType)).toEqual(['PaymentRefunded.v1']);
     expect(paymentSaga(o.orderId).states.slice(-5)).toEqual(['Capture', 'Commit', 'CommitOutcome', 'ReleaseCancelled', 'Releasing']);
-    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({ status: 'SUCCEEDED', states: ['Release', 'WhyReleased', 'WhatMoved', 'MarkRefunded', 'PublishRefunded'] });
+    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({ status: 'SUCCEEDED', states: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'WhatMoved', 'MarkRefunded', 'PublishRefunded'] });
     expect((await execution(machines.refund, refundExecutionName(o.orderId))).states).toEqual(['RequestCancellation', 'WhoRefunds', 'PaymentSagaSettles']);
   });
 

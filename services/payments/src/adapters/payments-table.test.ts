@@ -122,4 +122,24 @@ describe('PaymentsTable: the payment saga and the refund saga interleaved', () =
     expect(await table.begin(failed, later)).toEqual({ outcome: 'FAILED' });
     expect(await view(failed.orderId)).toEqual({ status: 'FAILED', captured: 0, refunded: 0, cancelRequested: false });
   });
+
+  // Two executions of the Express payment saga at once: one fails and hands the payment to the payment-release saga, the
+  // other goes on to commit. Whichever conditional write comes first wins, and the other stands down.
+  it('a release claimed first: commit refuses the capture (the saga gives it back); a commit first: the claim finds nothing to release', async () => {
+    const handedOver = request();
+    await table.begin(handedOver, now);
+    await table.markAuthorized(handedOver.orderId);
+    expect(await table.claimRelease(handedOver.orderId)).toEqual({ claimed: true });
+    expect(await table.claimRelease(handedOver.orderId)).toEqual({ claimed: true });
+    expect(await table.commitCapture(handedOver.orderId, now)).toBe('CANCELLED');
+    await table.markFailed(handedOver.orderId, 'PROVIDER_ERROR', 'ProviderUnavailable: down', now, { captured: 2598, refunded: 2598 });
+    expect(await view(handedOver.orderId)).toEqual({ status: 'FAILED', captured: 2598, refunded: 2598, cancelRequested: false });
+
+    const committed = request();
+    await table.begin(committed, now);
+    await table.markAuthorized(committed.orderId);
+    expect(await table.commitCapture(committed.orderId, now)).toBe('CAPTURED');
+    expect(await table.claimRelease(committed.orderId)).toEqual({ claimed: false });
+    expect(await view(committed.orderId)).toEqual({ status: 'CAPTURED', captured: 2598, refunded: 0, cancelRequested: false });
+  });
 });

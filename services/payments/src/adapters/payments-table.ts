@@ -122,13 +122,16 @@ export class PaymentsTable {
     }
   }
 
-  /** AUTHORIZED → CAPTURED, unless the order was cancelled meanwhile: then CANCELLED and the saga refunds. */
+  /**
+   * AUTHORIZED → CAPTURED, unless the order was cancelled meanwhile or the payment-release saga has claimed the payment
+   * (another execution of the payment saga failed and handed it over): then CANCELLED, and what was captured is given back.
+   */
   async commitCapture(orderId: string, now: Date): Promise<CommitOutcome> {
     try {
       await this.update({
         Key: { orderId },
         UpdateExpression: 'SET #status = :captured, captured = amount, capturedAt = :now',
-        ConditionExpression: '#status = :authorized AND cancelRequested <> :true',
+        ConditionExpression: '#status = :authorized AND cancelRequested <> :true AND attribute_not_exists(releasing)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':captured': 'CAPTURED', ':authorized': 'AUTHORIZED', ':true': true, ':now': now.toISOString() },
       });
@@ -136,8 +139,30 @@ export class PaymentsTable {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const record = await this.require(orderId, ['AUTHORIZED', 'CAPTURED', 'REFUNDED']);
-      // Still AUTHORIZED: the cancellation came first. CAPTURED / REFUNDED: an earlier attempt of this step committed.
+      // Still AUTHORIZED: the cancellation or the release came first. CAPTURED / REFUNDED: an earlier attempt committed.
       return record.status === 'AUTHORIZED' ? 'CANCELLED' : 'CAPTURED';
+    }
+  }
+
+  /**
+   * The payment-release saga's first step: claims a payment still in flight (AUTHORIZING / AUTHORIZED) for the release,
+   * so that no execution of the payment saga commits its capture any more (commitCapture refuses it). The payment saga
+   * is Express and may run twice at once: one execution can fail and hand the payment over while another captures.
+   * False when the payment was settled first (CAPTURED by another execution, or already released): nothing to release.
+   */
+  async claimRelease(orderId: string): Promise<{ claimed: boolean }> {
+    try {
+      await this.update({
+        Key: { orderId },
+        UpdateExpression: 'SET releasing = :true',
+        ConditionExpression: '#status IN (:authorizing, :authorized)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':true': true, ':authorizing': 'AUTHORIZING', ':authorized': 'AUTHORIZED' },
+      });
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return { claimed: false };
     }
   }
 

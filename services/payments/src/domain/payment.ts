@@ -28,6 +28,8 @@ export interface PaymentRecord extends Partial<Omit<Payment, 'orderId' | 'status
   refunded: number;
   /** Set by the refund saga when OrderCancelled arrives; the payment saga reads it before capturing and at commit. */
   cancelRequested: boolean;
+  /** Set by the payment-release saga when it takes the payment over: no capture is committed after it. */
+  releasing?: boolean;
   failureReason?: PaymentFailureReason;
   failureMessage?: string;
   capturedAt?: string;

@@ -135,6 +135,14 @@ describe('PaymentsTable: the payment saga and the refund saga interleaved', () =
     await table.markFailed(handedOver.orderId, 'PROVIDER_ERROR', 'ProviderUnavailable: down', now, { captured: 2598, refunded: 2598 });
     expect(await view(handedOver.orderId)).toEqual({ status: 'FAILED', captured: 2598, refunded: 2598, cancelRequested: false });
 
+    // Once claimed, a later execution stands down: Begin answers SETTLED, and it may not mark the payment CANCELLED.
+    const cancelled = request();
+    await table.begin(cancelled, now);
+    await table.requestCancellation(cancelled.orderId, now);
+    expect(await table.claimRelease(cancelled.orderId)).toEqual({ claimed: true });
+    expect(await table.begin(cancelled, now)).toEqual({ outcome: 'SETTLED' });
+    await expect(table.markCancelled(cancelled.orderId, 'CANCELLED')).rejects.toThrow('is AUTHORIZING, expected CANCELLED');
+
     const committed = request();
     await table.begin(committed, now);
     await table.markAuthorized(committed.orderId);

@@ -13,9 +13,12 @@ export type BeginOutcome = 'PROCEED' | 'CANCELLED' | 'AUTHORIZED' | 'CAPTURED' |
 /**
  * Where the payment saga goes on from, by the row Begin wrote: PROCEED (authorize), CANCELLED (cancelled before it was
  * authorized), AUTHORIZED, CAPTURED or FAILED (an earlier execution got that far: on to capture or release, to publish
- * PaymentCompleted, to publish PaymentFailed), SETTLED (refunded or voided: nothing left to do).
+ * PaymentCompleted, to publish PaymentFailed), SETTLED (refunded or voided, or the payment-release saga has it: nothing
+ * left to do here).
  */
-export function beginOutcome(record: Pick<PaymentRecord, 'status' | 'cancelRequested'>): BeginOutcome {
+export function beginOutcome(record: Pick<PaymentRecord, 'status' | 'cancelRequested' | 'releasing'>): BeginOutcome {
+  // Claimed by the payment-release saga (another execution failed and handed it over): that saga settles it.
+  if (record.releasing && (record.status === 'AUTHORIZING' || record.status === 'AUTHORIZED')) return 'SETTLED';
   switch (record.status) {
     case 'AUTHORIZING':
       return record.cancelRequested ? 'CANCELLED' : 'PROCEED';
@@ -213,11 +216,13 @@ export class PaymentsTable {
    */
   async markCancelled(orderId: string, status: 'CANCELLED' | 'VOIDED'): Promise<void> {
     const from = status === 'CANCELLED' ? 'AUTHORIZING' : 'AUTHORIZED';
+    // VOIDED is the payment-release saga's own write; CANCELLED (nothing authorized) is not once that saga has claimed it.
+    const unclaimed = status === 'CANCELLED' ? ' AND attribute_not_exists(releasing)' : '';
     try {
       await this.update({
         Key: { orderId },
         UpdateExpression: 'SET #status = :to',
-        ConditionExpression: '#status = :from AND cancelRequested = :true',
+        ConditionExpression: `#status = :from AND cancelRequested = :true${unclaimed}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':to': status, ':from': from, ':true': true },
       });

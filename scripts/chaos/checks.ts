@@ -64,9 +64,10 @@ const EXCLUSIVE_EVENTS: Array<[string, string]> = [
  * outcome. Each state machine ends business outcomes its own way (services/<context>/statemachines/*.asl.yml):
  * - order: every cancellation ends in Fail `OrderCancelled`; the path tells a failed outcome (PaymentFailed,
  *   OutOfStock) from a step that failed for good (StepFailed) or an outcome that never came (TimedOut);
- * - payment: Fail `PaymentFailed` after Declined or FraudRejected; after ProviderError only when the token is
- *   `tok_capture_unavailable`, whose captures never work by design (the simulated provider outage);
- * - refund, reservation, release, notification: a business outcome ends in Succeed; any Fail is technical.
+ * - paymentRelease: Fail `PaymentFailed` after ProviderError only when the token is `tok_capture_unavailable`, whose
+ *   captures never work by design (the simulated provider outage);
+ * - payment, refund, reservation, release, notification: a business outcome ends in Succeed; any Fail is technical
+ *   (the Express ones are not listed: a failed one fails its consumer, which events-not-lost sees).
  */
 export function technicalFailure(execution: SagaExecution, order: Pick<OrderRow, 'paymentToken'> | undefined): string | undefined {
   if (execution.status === 'SUCCEEDED' || execution.status === 'RUNNING') return undefined;
@@ -74,10 +75,7 @@ export function technicalFailure(execution: SagaExecution, order: Pick<OrderRow,
   const how = `${execution.status}${execution.error ? ` ${execution.error}` : ''} after ${path.slice(-4).join(' → ') || 'no state'}`;
   if (execution.status !== 'FAILED') return how;
   if (execution.saga === 'order' && execution.error === 'OrderCancelled' && !path.includes('StepFailed') && !path.includes('TimedOut')) return undefined;
-  if (execution.saga === 'payment' && execution.error === 'PaymentFailed') {
-    if (path.includes('Declined') || path.includes('FraudRejected')) return undefined;
-    if (path.includes('ProviderError') && order?.paymentToken === 'tok_capture_unavailable') return undefined;
-  }
+  if (execution.saga === 'paymentRelease' && execution.error === 'PaymentFailed' && path.includes('ProviderError') && order?.paymentToken === 'tok_capture_unavailable') return undefined;
   return how;
 }
 

@@ -9,7 +9,7 @@ import { SERVICES_DIR } from '../package-services';
 export interface SystemNames {
   bus: string;
   tables: { orders: string; payments: string; provider: string; stock: string; reservations: string; notifications: string };
-  sagas: { order: string; payment: string; refund: string; reservation: string; release: string; notification: string };
+  sagas: { order: string; payment: string; paymentRelease: string; refund: string; reservation: string; release: string; notification: string };
 }
 
 export function systemNames(): SystemNames {
@@ -33,6 +33,7 @@ export function systemNames(): SystemNames {
     sagas: {
       order: property('orders', 'OrderSaga', 'StateMachineName'),
       payment: property('payments', 'PaymentSaga', 'StateMachineName'),
+      paymentRelease: property('payments', 'PaymentReleaseSaga', 'StateMachineName'),
       refund: property('payments', 'RefundSaga', 'StateMachineName'),
       reservation: property('inventory', 'ReservationSaga', 'StateMachineName'),
       release: property('inventory', 'ReleaseSaga', 'StateMachineName'),

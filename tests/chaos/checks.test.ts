@@ -168,11 +168,10 @@ describe('the chaos checks', () => {
     expect(technicalFailure(execution('order', 'FAILED', { error: 'OrderCancelled', path: ['AwaitOutcomes', 'PaymentFailed', 'Cancel', 'PublishOrderCancelled', 'Cancelled'] }), visa)).toBeUndefined();
     expect(technicalFailure(execution('order', 'FAILED', { error: 'OrderCancelled', path: ['AwaitOutcomes', 'StepFailed', 'Cancel', 'Cancelled'] }), visa)).toContain('FAILED');
     expect(technicalFailure(execution('order', 'FAILED', { error: 'OrderCancelled', path: ['AwaitOutcomes', 'TimedOut', 'Cancel', 'Cancelled'] }), visa)).toContain('TimedOut');
-    expect(technicalFailure(execution('payment', 'FAILED', { error: 'PaymentFailed', path: ['Authorize', 'Declined', 'MarkFailed', 'PaymentFailed'] }), visa)).toBeUndefined();
-    expect(technicalFailure(execution('payment', 'FAILED', { error: 'PaymentFailed', path: ['FraudReview', 'FraudRejected', 'MarkFailed'] }), visa)).toBeUndefined();
-    const outage = execution('payment', 'FAILED', { error: 'PaymentFailed', path: ['Capture', 'ReleaseAfterError', 'ProviderError', 'MarkFailed', 'PaymentFailed'] });
+    const outage = execution('paymentRelease', 'FAILED', { error: 'PaymentFailed', path: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'ProviderError', 'MarkFailed', 'PublishFailed', 'PaymentFailed'] });
     expect(technicalFailure(outage, { paymentToken: 'tok_capture_unavailable' })).toBeUndefined();
     expect(technicalFailure(outage, visa)).toContain('ProviderError');
+    expect(technicalFailure(execution('paymentRelease', 'FAILED', { error: 'Lambda.ServiceException', path: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'ProviderError', 'MarkFailed'] }), { paymentToken: 'tok_capture_unavailable' })).toContain('MarkFailed');
     expect(technicalFailure(execution('reservation', 'TIMED_OUT'), visa)).toContain('TIMED_OUT');
   });
 

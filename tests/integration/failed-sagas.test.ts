@@ -14,7 +14,7 @@ let system: System;
 let clients: { sqs: SQSClient; events: EventBridgeClient; lambda: LambdaClient; sfn: SFNClient };
 /**
  * The services with Standard sagas; inventory's and notifications' are Express (no status-change events: a failure
- * fails its consumer).
+ * fails its consumer), and so is payments' payment saga, whose Standard part is the payment-release saga.
  */
 const SERVICES = ['orders', 'payments'];
 
@@ -117,15 +117,45 @@ test('a business failure (a declined card) is no failed saga: it lands in no Fai
     return current.order === 'CANCELLED' && current.stock.reserved === 0 && current.emails > 0 && current;
   }, 'the declined order to be cancelled');
   expect(state).toMatchObject({ order: 'CANCELLED', payment: { status: 'FAILED', captured: 0 }, notifications: ['PAYMENT_FAILED'] });
-  // The order saga ended in OrderCancelled and the payment saga in PaymentFailed, both FAILED on AWS's terms; once they
-  // have (and their status changes were delivered: waitFor lets deliveries settle), no queue holds them.
-  const errorOf = async (executionArn: string) => (await clients.sfn.send(new DescribeExecutionCommand({ executionArn }))).error;
-  const sagas = [`execution:shop-orders-dev-order:${order.orderId}`, `execution:shop-payments-dev-payment:pay-${order.orderId}`].map((name) => system.local.cloud.arn('states', name));
-  const errors = await system.waitFor(async () => {
-    const found = await Promise.all(sagas.map(errorOf));
-    return found.every(Boolean) && found;
-  }, 'both sagas to end');
-  expect(errors).toEqual(['OrderCancelled', 'PaymentFailed']);
+  // The order saga ended in OrderCancelled, FAILED on AWS's terms; the payment saga (Express) succeeded, a declined card
+  // being its business outcome. Once they have ended (and the status changes were delivered: waitFor lets deliveries
+  // settle), no queue holds them.
+  const orderSaga = system.local.cloud.arn('states', `execution:shop-orders-dev-order:${order.orderId}`);
+  const error = await system.waitFor(async () => (await clients.sfn.send(new DescribeExecutionCommand({ executionArn: orderSaga }))).error, 'the order saga to end');
+  expect(error).toBe('OrderCancelled');
+  const paymentSagas = system.local.states.expressExecutions().filter((execution) => execution.name === `pay-${order.orderId}`);
+  expect(paymentSagas.map((execution) => execution.status)).toEqual(['SUCCEEDED']);
   await system.waitFor(() => true, 'deliveries to settle');
   for (const service of SERVICES) expect({ service, held: heldIn(queues[service]!.arn) }).toEqual({ service, held: [] });
+}, 120_000);
+
+test('a payment-release saga that fails past its retries: routed to the payments FailedSagasQueue, redriven, and the order ends right', async () => {
+  const queues = failedSagasQueues();
+  const sku = 'SKU-FAILED-RELEASE';
+  expect((await system.http('PUT', `/inventory/${sku}`, { available: 10 })).status).toBe(200);
+  // The capture never works, so the payment saga (Express) hands the release to the payment-release saga (Standard),
+  // whose MarkFailed Lambda refuses for longer than its retries.
+  system.local.faults.set({ 'lambda.before': { rate: 1, scope: 'shop-payments-dev-markFailed' } });
+  const order = await placeOrder(sku, 'tok_capture_unavailable');
+  const executionArn = system.local.cloud.arn('states', `execution:shop-payments-dev-payment-release:release-${order.orderId}`);
+
+  const [event] = await system.waitFor(() => heldIn(queues.payments!.arn).length > 0 && heldIn(queues.payments!.arn), 'the failed saga in the payments FailedSagasQueue');
+  expect(event).toMatchObject({ resources: [executionArn], detail: { executionArn, status: 'FAILED', error: expect.stringMatching(/^Lambda\./), redriveStatus: 'REDRIVABLE' } });
+  // Released at the provider, not yet recorded: the order still waits for its payment's outcome.
+  expect(await endState(order, sku)).toMatchObject({ order: 'PENDING', payment: { status: 'AUTHORIZED', captured: 0 }, emails: 0 });
+  expect(heldIn(queues.orders!.arn)).toEqual([]);
+
+  system.local.faults.set({});
+  const report = await redriveQueue({ queueUrl: queues.payments!.url, clients });
+  expect(report).toEqual({ redriven: [{ messageId: expect.any(String), via: 'RedriveExecution', target: executionArn }], kept: [], settled: [] });
+
+  const state = await system.waitFor(async () => {
+    const current = await endState(order, sku);
+    return current.order === 'CANCELLED' && current.stock.reserved === 0 && current.emails > 0 && current;
+  }, 'the redriven payment to fail and the order to be cancelled');
+  expect(state).toEqual({ order: 'CANCELLED', payment: { status: 'FAILED', captured: 0, refunded: 0 }, stock: { available: 10, reserved: 0 }, notifications: ['PAYMENT_FAILED'], emails: 1 });
+  // It ends in its business Fail state (PaymentFailed), which FailedSagasRule leaves out: nothing more is routed.
+  expect(await clients.sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: 'FAILED', error: 'PaymentFailed', redriveCount: 1 });
+  await system.waitFor(() => true, 'deliveries to settle');
+  expect(heldIn(queues.payments!.arn)).toEqual([]);
 }, 120_000);

@@ -7,19 +7,20 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventPublisher } from '@shop/events';
 import { loadSystem, readPackagedService } from '../../libs/local-cloud/src/cloudformation/loader';
-import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
+import { startLocalCloud, type CloudActivity, type LocalCloud } from '../../libs/local-cloud/src';
 import { SERVICES_DIR } from '../../scripts/package-services';
 import { orderCancelledEvent, orderPlacedEvents } from '../../services/orders/src/domain/events';
 import { orderTotal, type Order } from '../../services/orders/src/domain/order';
 import { PaymentsTable } from '../../services/payments/src/adapters/payments-table';
 import { SimulatedProvider } from '../../services/payments/src/adapters/simulated-provider';
-import { paymentExecutionName, refundExecutionName } from '../../services/payments/src/domain/payment';
+import { paymentExecutionName, refundExecutionName, releaseExecutionName } from '../../services/payments/src/domain/payment';
 
 /**
  * The payments service as packaged (`sls package`), loaded with the event-bus stack into the local emulator: events
  * go in through the bus, built by the orders service's own builders; every assertion reads an END state (the payments
- * table through GET /payments/{orderId}, the simulated provider's table, the events payments put on the bus, the saga's
- * execution history).
+ * table through GET /payments/{orderId}, the simulated provider's table, the events payments put on the bus, the sagas'
+ * executions: the Standard ones' histories, and the Express payment saga's runs as the emulator reports them, since
+ * Step Functions keeps no history of an Express execution).
  */
 const config = () => ({ endpoint: local.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 let local: LocalCloud;
@@ -32,7 +33,9 @@ let provider: SimulatedProvider;
 let payments: PaymentsTable;
 let outbox: string;
 let poisonQueue: string;
-let machines: { payment: string; refund: string };
+let machines: { payment: string; release: string; refund: string };
+/** Every run of the Express payment saga, by execution ARN, with the states it entered. */
+const paymentRuns = new Map<string, { executionArn: string; states: string[] }>();
 let api: string;
 
 beforeAll(async () => {
@@ -49,8 +52,15 @@ beforeAll(async () => {
   poisonQueue = paymentsStack.outputs.PoisonEventsQueueUrl as string;
   machines = {
     payment: paymentsStack.resources.get('PaymentSaga')!.ref as string,
+    release: paymentsStack.resources.get('PaymentReleaseSaga')!.ref as string,
     refund: paymentsStack.resources.get('RefundSaga')!.ref as string,
   };
+  local.cloud.monitor.on('activity', (activity: CloudActivity) => {
+    if (activity.service !== 'states' || typeof activity.executionArn !== 'string' || !activity.executionArn.includes(':express:shop-payments-dev-payment:')) return;
+    const run = paymentRuns.get(activity.executionArn) ?? { executionArn: activity.executionArn, states: [] };
+    paymentRuns.set(activity.executionArn, run);
+    if (activity.type === 'state.entered') run.states.push(String(activity.stateName));
+  });
   api = `http://127.0.0.1:${(await local.http.listen(0)).port}`;
   events = new EventBridgeClient(config());
   sfn = new SFNClient(config());
@@ -103,9 +113,10 @@ async function settle(): Promise<void> {
     await local.events.drain();
     await local.lambda.asyncSettled();
     const running = await Promise.all(
-      Object.values(machines).map((arn) => sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: 'RUNNING' }))),
+      [machines.release, machines.refund].map((arn) => sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: 'RUNNING' }))),
     );
-    if (running.every((r) => (r.executions ?? []).length === 0)) {
+    const expressRunning = [...paymentRuns.keys()].some((arn) => local.states.getExecutionGraph(arn).status === 'RUNNING');
+    if (!expressRunning && running.every((r) => (r.executions ?? []).length === 0)) {
       await local.events.drain();
       await local.lambda.asyncSettled();
       return;
@@ -139,6 +150,19 @@ async function getPayment(orderId: string): Promise<{ statusCode: number; body: 
 
 const executionArn = (machine: string, name: string) => machine.replace(':stateMachine:', ':execution:') + `:${name}`;
 
+/** The order's runs of the Express payment saga, in start order, with their status and the states each entered. */
+function paymentSagaRuns(orderId: string): Array<{ status: string; states: string[] }> {
+  const prefix = `:express:shop-payments-dev-payment:${paymentExecutionName(orderId)}:`;
+  return [...paymentRuns.values()].filter((run) => run.executionArn.includes(prefix)).map((run) => ({ status: local.states.getExecutionGraph(run.executionArn).status, states: run.states }));
+}
+
+/** The order's one run of the payment saga (a second would be a failure run again). */
+function paymentSaga(orderId: string): { status: string; states: string[] } {
+  const runs = paymentSagaRuns(orderId);
+  expect(runs).toHaveLength(1);
+  return runs[0]!;
+}
+
 async function execution(machine: string, name: string) {
   const arn = executionArn(machine, name);
   const described = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
@@ -160,9 +184,10 @@ describe('payments on the local stack', () => {
     const placedId = placed(o)[0]!.detail.metadata.id;
     expect((await publishedFor(o.orderId))[0]!.detail.metadata).toMatchObject({ causationId: placedId, correlationId: o.orderId });
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'CAPTURED', captured: 2598, refunded: 0 });
-    const saga = await execution(machines.payment, paymentExecutionName(o.orderId));
-    expect(saga.status).toBe('SUCCEEDED');
-    expect(saga.states).toEqual(['Begin', 'StillWanted', 'ReviewNeeded', 'Authorize', 'MarkAuthorized', 'CancelledBeforeCapture', 'Capture', 'Commit', 'CommitOutcome', 'PublishCompleted']);
+    expect(paymentSaga(o.orderId)).toEqual({
+      status: 'SUCCEEDED',
+      states: ['Begin', 'StillWanted', 'ReviewNeeded', 'Authorize', 'MarkAuthorized', 'CancelledBeforeCapture', 'Capture', 'Commit', 'CommitOutcome', 'PublishCompleted'],
+    });
   });
 
   it('tok_declined: PaymentFailed DECLINED, nothing authorized or captured', async () => {
@@ -177,7 +202,8 @@ describe('payments on the local stack', () => {
     expect(failed!.detail.data.message).toContain('card declined');
     expect(await provider.payment(o.orderId)).toBeUndefined();
     expect(await provider.attempts(o.orderId, 'authorize')).toBe(1); // a permanent error is not retried
-    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).status).toBe('FAILED');
+    // A business outcome: the Express execution succeeds, so the consumer does not run it again.
+    expect(paymentSaga(o.orderId)).toEqual({ status: 'SUCCEEDED', states: ['Begin', 'StillWanted', 'ReviewNeeded', 'Authorize', 'Declined', 'MarkFailed', 'PublishFailed', 'PaymentNotTaken'] });
   });
 
   it('tok_flaky: ProviderUnavailable twice per operation is retried, then the payment completes', async () => {
@@ -201,7 +227,11 @@ describe('payments on the local stack', () => {
     expect(await publishedFor(o.orderId)).toEqual([expect.objectContaining({ detailType: 'PaymentFailed.v1', detail: expect.objectContaining({ data: expect.objectContaining({ reason: 'PROVIDER_ERROR' }) }) })]);
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'VOIDED', captured: 0 });
     expect(await provider.attempts(o.orderId, 'capture')).toBe(4); // the first attempt and 3 retries
-    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).states).toContain('ReleaseAfterError');
+    expect(paymentSaga(o.orderId)).toMatchObject({ status: 'SUCCEEDED', states: expect.arrayContaining(['Capture', 'ReleaseAfterError', 'Releasing']) });
+    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({
+      status: 'FAILED',
+      states: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'ProviderError', 'MarkFailed', 'PublishFailed', 'PaymentFailed'],
+    });
   });
 
   it('a capture that timed out after the provider captured is retried, not compensated: captured once, CAPTURED', async () => {
@@ -213,7 +243,7 @@ describe('payments on the local stack', () => {
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'CAPTURED', captured: 2200, refunded: 0 });
     expect((await getPayment(o.orderId)).body).toMatchObject({ status: 'CAPTURED', captured: 2200, refunded: 0 });
     expect((await publishedFor(o.orderId)).map((e) => e.detailType)).toEqual(['PaymentCompleted.v1']);
-    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).status).toBe('SUCCEEDED');
+    expect(paymentSaga(o.orderId).status).toBe('SUCCEEDED');
   });
 
   it('a capture whose every answer is lost is released as the provider sees it: the capture refunded, ledger = provider', async () => {
@@ -226,9 +256,29 @@ describe('payments on the local stack', () => {
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'REFUNDED', captured: 1800, refunded: 1800 });
     expect((await getPayment(o.orderId)).body).toMatchObject({ status: 'FAILED', captured: 1800, refunded: 1800 });
     expect(await publishedFor(o.orderId)).toEqual([expect.objectContaining({ detailType: 'PaymentFailed.v1', detail: expect.objectContaining({ data: expect.objectContaining({ reason: 'PROVIDER_ERROR' }) }) })]);
-    const saga = await execution(machines.payment, paymentExecutionName(o.orderId));
-    expect(saga.states).toContain('ReleaseAfterError');
-    expect(saga.status).toBe('FAILED');
+    expect(paymentSaga(o.orderId).states).toContain('ReleaseAfterError');
+    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toMatchObject({ status: 'FAILED', states: expect.arrayContaining(['ProviderError']) });
+  });
+
+  it('run again after an execution captured but could not publish: the consumer runs it again, which publishes PaymentCompleted, capturing nothing twice', async () => {
+    const o = order(2700);
+    // Every put of PaymentCompleted fails until the order's first payment execution has failed.
+    local.faults.set({ putEvents: { rate: 1, scope: 'PaymentCompleted.v1' } });
+    const off = (activity: CloudActivity) => {
+      if (activity.type !== 'execution.failed' || !String(activity.executionArn).includes(`:${paymentExecutionName(o.orderId)}:`)) return;
+      local.faults.set({});
+      local.cloud.monitor.off('activity', off);
+    };
+    local.cloud.monitor.on('activity', off);
+    await publisher.publish(placed(o));
+    await settle();
+
+    const [first, second] = paymentSagaRuns(o.orderId);
+    expect(first).toMatchObject({ status: 'FAILED', states: expect.arrayContaining(['Commit', 'PublishCompleted']) });
+    expect(second).toEqual({ status: 'SUCCEEDED', states: ['Begin', 'StillWanted', 'PublishCompleted'] });
+    expect(await provider.attempts(o.orderId, 'capture')).toBe(1);
+    expect(await provider.payment(o.orderId)).toMatchObject({ status: 'CAPTURED', captured: 2700, refunded: 0 });
+    expect((await publishedFor(o.orderId)).map((e) => e.detailType)).toEqual(['PaymentCompleted.v1']);
   });
 
   it('a refund outlasts a provider outage: retried through 12 failures, then refunded once', async () => {
@@ -257,8 +307,7 @@ describe('payments on the local stack', () => {
     expect((await publishedFor(o.orderId)).map((e) => e.detailType)).toEqual(['PaymentCompleted.v1']);
     expect(await provider.payment(o.orderId)).toMatchObject({ captured: 3000 });
     expect(await provider.attempts(o.orderId, 'capture')).toBe(1);
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machines.payment }));
-    expect(executions.filter((e) => e.name === paymentExecutionName(o.orderId))).toHaveLength(1);
+    expect(paymentSagaRuns(o.orderId)).toHaveLength(1);
   });
 
   it('OrderCancelled after completion: refunded once, refunded = captured, PaymentRefunded once (also when delivered twice)', async () => {
@@ -287,7 +336,7 @@ describe('payments on the local stack', () => {
     expect(await getPayment(o.orderId)).toEqual({ statusCode: 200, body: { orderId: o.orderId, status: 'CANCELLED', captured: 0, refunded: 0 } });
     expect(await publishedFor(o.orderId)).toEqual([]);
     expect(await provider.payment(o.orderId)).toBeUndefined();
-    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).states).toEqual(['Begin', 'StillWanted', 'MarkCancelledBeforeAuthorization', 'CancelledBeforeAuthorization']);
+    expect(paymentSaga(o.orderId).states).toEqual(['Begin', 'StillWanted', 'MarkCancelledBeforeAuthorization', 'CancelledBeforeAuthorization']);
   });
 
   it('OrderCancelled landing between authorize and capture: the authorization is voided, nothing captured or published', async () => {
@@ -300,7 +349,8 @@ describe('payments on the local stack', () => {
     expect(await getPayment(o.orderId)).toEqual({ statusCode: 200, body: { orderId: o.orderId, status: 'VOIDED', captured: 0, refunded: 0 } });
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'VOIDED', captured: 0, refunded: 0 });
     expect(await publishedFor(o.orderId)).toEqual([]);
-    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).states.slice(-4)).toEqual(['CancelledBeforeCapture', 'VoidCancelled', 'MarkVoided', 'VoidedBeforeCapture']);
+    expect(paymentSaga(o.orderId).states.slice(-4)).toEqual(['MarkAuthorized', 'CancelledBeforeCapture', 'ReleaseCancelled', 'Releasing']);
+    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({ status: 'SUCCEEDED', states: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'WhatMoved', 'MarkVoided', 'Voided'] });
     expect((await execution(machines.refund, refundExecutionName(o.orderId))).states).toEqual(['RequestCancellation', 'WhoRefunds', 'PaymentSagaSettles']);
   });
 
@@ -315,7 +365,8 @@ describe('payments on the local stack', () => {
     expect(await provider.payment(o.orderId)).toMatchObject({ status: 'REFUNDED', captured: 8000, refunded: 8000 });
     expect(await provider.attempts(o.orderId, 'refund')).toBe(1);
     expect((await publishedFor(o.orderId)).map((e) => e.detailType)).toEqual(['PaymentRefunded.v1']);
-    expect((await execution(machines.payment, paymentExecutionName(o.orderId))).states.slice(-6)).toEqual(['Capture', 'Commit', 'CommitOutcome', 'RefundCancelled', 'MarkRefunded', 'PublishRefunded']);
+    expect(paymentSaga(o.orderId).states.slice(-5)).toEqual(['Capture', 'Commit', 'CommitOutcome', 'ReleaseCancelled', 'Releasing']);
+    expect(await execution(machines.release, releaseExecutionName(o.orderId))).toEqual({ status: 'SUCCEEDED', states: ['ClaimRelease', 'Claimed', 'Release', 'WhyReleased', 'WhatMoved', 'MarkRefunded', 'PublishRefunded'] });
     expect((await execution(machines.refund, refundExecutionName(o.orderId))).states).toEqual(['RequestCancellation', 'WhoRefunds', 'PaymentSagaSettles']);
   });
 
@@ -361,18 +412,18 @@ describe('payments on the local stack', () => {
     await publisher.publish([...placed(approved), ...placed(fraud)]);
     await settle();
 
-    const approvedSaga = await execution(machines.payment, paymentExecutionName(approved.orderId));
+    const approvedSaga = paymentSaga(approved.orderId);
     expect(approvedSaga.states.slice(0, 5)).toEqual(['Begin', 'StillWanted', 'ReviewNeeded', 'FraudReview', 'Authorize']);
     expect(approvedSaga.status).toBe('SUCCEEDED');
     expect((await getPayment(approved.orderId)).body).toMatchObject({ status: 'CAPTURED', captured: 250_000 });
 
-    const fraudSaga = await execution(machines.payment, paymentExecutionName(fraud.orderId));
-    expect(fraudSaga.states).toEqual(['Begin', 'StillWanted', 'ReviewNeeded', 'FraudReview', 'FraudRejected', 'MarkFailed', 'PublishFailed', 'PaymentFailed']);
+    const fraudSaga = paymentSaga(fraud.orderId);
+    expect(fraudSaga.states).toEqual(['Begin', 'StillWanted', 'ReviewNeeded', 'FraudReview', 'FraudRejected', 'MarkFailed', 'PublishFailed', 'PaymentNotTaken']);
     expect(await publishedFor(fraud.orderId)).toEqual([expect.objectContaining({ detailType: 'PaymentFailed.v1', detail: expect.objectContaining({ data: expect.objectContaining({ reason: 'FRAUD_REJECTED' }) }) })]);
     expect(await provider.payment(fraud.orderId)).toBeUndefined();
 
     // A normal order never enters the review.
-    const normal = await execution(machines.payment, paymentExecutionName((await normalOrder()).orderId));
+    const normal = paymentSaga((await normalOrder()).orderId);
     expect(normal.states).not.toContain('FraudReview');
   });
 

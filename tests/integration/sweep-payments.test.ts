@@ -58,3 +58,19 @@ it('refunds a cancelled capture, voids an authorization the ledger says was rele
   expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'payments', sweep: 'owed-releases', value: 0 }]);
   expect(await get(PROVIDER, { id: cancelled })).toMatchObject({ refunded: 2500 });
 });
+
+it('leaves a cancelled payment alone while its Express payment saga may still run (Begin within five minutes), then voids it', async () => {
+  const recent = randomUUID();
+  const stale = randomUUID();
+  // Both cancelled while AUTHORIZED; the provider holds an authorization for each.
+  await put(LEDGER, { ...ledgerRow(recent, 'AUTHORIZED', true, 0), updatedAt: Date.now() - 60_000 });
+  await put(PROVIDER, providerRow(recent, 'AUTHORIZED', 0));
+  await put(LEDGER, { ...ledgerRow(stale, 'AUTHORIZED', true, 0), updatedAt: Date.now() - 6 * 60_000 });
+  await put(PROVIDER, providerRow(stale, 'AUTHORIZED', 0));
+
+  expect(await fireSweep(system, SCHEDULE)).toEqual([{ service: 'payments', sweep: 'owed-releases', value: 1 }]);
+  expect(await get(PROVIDER, { id: recent })).toMatchObject({ status: 'AUTHORIZED' });
+  expect(await get(LEDGER, { orderId: recent })).toMatchObject({ status: 'AUTHORIZED' });
+  expect(await get(PROVIDER, { id: stale })).toMatchObject({ status: 'VOIDED' });
+  expect(await get(LEDGER, { orderId: stale })).toMatchObject({ status: 'VOIDED' });
+});

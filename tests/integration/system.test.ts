@@ -161,8 +161,9 @@ describe('the order flows, end to end', () => {
     const order = await placeOrder([{ sku: sku.watch!, quantity: 1, unitPrice: 250_000 }], 'tok_visa');
     const state = await settled(order, [sku.watch!]);
     expect(state).toMatchObject({ order: { status: 'CONFIRMED' }, payment: { status: 'CAPTURED', captured: 250_000 } });
-    const execution = system.local.states.getExecutionGraph(`arn:aws:states:us-east-1:${system.local.cloud.accountId}:execution:shop-payments-dev-payment:pay-${order.orderId}`);
-    expect(execution.states.FraudReview?.status).toBe('SUCCEEDED');
+    // The payment saga is Express: Step Functions lists none of its executions, the emulator's own view does.
+    const [execution] = system.local.states.expressExecutions().filter((e) => e.name === `pay-${order.orderId}`);
+    expect(execution?.states.FraudReview?.status).toBe('SUCCEEDED');
   });
 });
 

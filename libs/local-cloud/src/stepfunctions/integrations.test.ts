@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { md5Hex } from '../sqs/md5';
-import { closeTestClouds, testStepFunctions } from './test-cloud';
+import { closeTestClouds, functionArn, testStepFunctions } from './test-cloud';
 
 afterEach(closeTestClouds);
 
@@ -195,5 +195,46 @@ describe('dynamodb (against dynalite)', () => {
     expect(await run(call('deleteItem', { TableName: table, Key: { pk: { S: 'nothing' } }, ReturnValues: 'ALL_OLD' }))).toEqual({});
     expect((await run(call('getItem', { TableName: 'missing-table', Key: { pk: { S: 'x' } } }))).Error).toBe('DynamoDB.ResourceNotFoundException');
     expect((await run(call('putItem', { TableName: table, Item: { other: { S: 'no key' } } }))).Error).toBe('DynamoDB.AmazonDynamoDBException');
+  });
+});
+
+describe('states:startExecution', () => {
+  const starter = (child: string, name: string) => ({
+    StartAt: 'StartChild',
+    States: {
+      StartChild: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::states:startExecution',
+        Parameters: { StateMachineArn: child, 'Name.$': name, Input: { 'orderId.$': '$.orderId' } },
+        Catch: [{ ErrorEquals: ['StepFunctions.ExecutionAlreadyExists'], ResultPath: '$.error', Next: 'AlreadyStarted' }],
+        End: true,
+      },
+      AlreadyStarted: { Type: 'Pass', End: true },
+    },
+  });
+
+  test('an Express execution starts a Standard one by name, which runs with the Input as JSON; a second start by the same name is StepFunctions.ExecutionAlreadyExists', async () => {
+    const t = testStepFunctions();
+    t.fakes.functions.set('release', (event) => ({ released: event.orderId }));
+    const child = await t.createMachine({ StartAt: 'Release', States: { Release: { Type: 'Task', Resource: functionArn('release'), End: true } } }, { name: 'release' });
+    const parent = await t.createMachine(starter(child, "States.Format('release-{}', $.orderId)"), { type: 'EXPRESS' });
+
+    const first = await t.call('StartSyncExecution', { stateMachineArn: parent, input: JSON.stringify({ orderId: 'o-1' }) });
+    expect(first.status).toBe('SUCCEEDED');
+    const started = JSON.parse(first.output);
+    expect(started).toEqual({ ExecutionArn: `${child.replace(':stateMachine:', ':execution:')}:release-o-1`, StartDate: expect.any(Number) });
+    expect(JSON.parse((await t.finished(started.ExecutionArn)).output)).toEqual({ released: 'o-1' });
+    expect(t.fakes.invocationsOf('release')).toEqual([{ orderId: 'o-1' }]);
+
+    const again = await t.call('StartSyncExecution', { stateMachineArn: parent, input: JSON.stringify({ orderId: 'o-1' }) });
+    expect(JSON.parse(again.output).error.Error).toBe('StepFunctions.ExecutionAlreadyExists');
+    expect(t.fakes.invocationsOf('release')).toHaveLength(1);
+  });
+
+  test('a state machine that does not exist is StepFunctions.StateMachineDoesNotExist', async () => {
+    const t = testStepFunctions();
+    const parent = await t.createMachine(starter('arn:aws:states:us-east-1:000000000000:stateMachine:missing', '$.orderId'));
+    const execution = await t.finished(await t.start(parent, { orderId: 'o-2' }));
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'StepFunctions.StateMachineDoesNotExist' });
   });
 });

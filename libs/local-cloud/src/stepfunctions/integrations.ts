@@ -62,6 +62,8 @@ export class Integrations {
         return this.putEvents(parameters, target);
       case 'sqs:sendMessage':
         return this.sendMessage(parameters);
+      case 'states:startExecution':
+        return this.startExecution(parameters);
       default:
         return this.dynamodb(action, parameters);
     }
@@ -142,6 +144,23 @@ export class Integrations {
     );
     const md5OfMessageAttributes = md5OfAttributes(attributes);
     return { MD5OfMessageBody: md5Hex(body), MessageId, ...(md5OfMessageAttributes && { MD5OfMessageAttributes: md5OfMessageAttributes }) };
+  }
+
+  /**
+   * Starts an execution of another state machine and answers at once (the Request Response pattern): an Input that is
+   * not a string is sent as its JSON text, and the result is `{ ExecutionArn, StartDate }`. StartExecution's own errors
+   * are `StepFunctions.<Code>`: a name already taken is `StepFunctions.ExecutionAlreadyExists` (the same name and input
+   * while that execution runs answers it instead, as StartExecution does).
+   * https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+   * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-nested-workflows.html
+   */
+  private async startExecution(parameters: unknown): Promise<unknown> {
+    const stateMachineArn = requiredField(parameters, 'StateMachineArn');
+    const { Input: input, Name: name } = parameters as Record<string, unknown>;
+    if (name !== undefined && typeof name !== 'string') throw new StatesError('States.Runtime', "The field 'Name' of the Task state's Parameters must be a string", true);
+    const text = input === undefined ? '{}' : typeof input === 'string' ? input : JSON.stringify(input);
+    const started = await this.guard('StepFunctions', 'AWSStepFunctions', () => this.cloud.states.startExecution({ stateMachineArn, input: text, ...(name !== undefined && { name }) }));
+    return { ExecutionArn: started.executionArn, StartDate: started.startDate.getTime() };
   }
 
   /**

@@ -9,6 +9,7 @@ describe('parseTaskResource', () => {
     ['arn:aws:states:::events:putEvents.waitForTaskToken', { action: 'events:putEvents', callback: true, resourceType: 'events' }],
     ['arn:aws:states:::sqs:sendMessage', { action: 'sqs:sendMessage', callback: false, resourceType: 'sqs', resource: 'sendMessage' }],
     ['arn:aws:states:::dynamodb:updateItem', { action: 'dynamodb:updateItem', callback: false, resourceType: 'dynamodb', resource: 'updateItem' }],
+    ['arn:aws:states:::states:startExecution', { action: 'states:startExecution', callback: false, resourceType: 'states', resource: 'startExecution' }],
     ['arn:aws:states:us-east-1:123456789012:dynamodb:getItem', { action: 'dynamodb:getItem' }],
   ])('%s', (arn, expected) => {
     expect(parseTaskResource(arn)).toMatchObject({ arn, ...expected });
@@ -17,6 +18,7 @@ describe('parseTaskResource', () => {
   test.each([
     'arn:aws:states:::dynamodb:getItem.waitForTaskToken',
     'arn:aws:states:::lambda:invoke.sync',
+    'arn:aws:states:::states:startExecution.sync:2',
     'arn:aws:states:::sns:publish',
     'arn:aws:states:::aws-sdk:dynamodb:getItem',
     'arn:aws:states:us-east-1:123456789012:activity:approve',

@@ -9,6 +9,7 @@ export type TaskAction =
   | 'lambda:invoke'
   | 'events:putEvents'
   | 'sqs:sendMessage'
+  | 'states:startExecution'
   | 'dynamodb:getItem'
   | 'dynamodb:putItem'
   | 'dynamodb:updateItem'
@@ -31,6 +32,8 @@ const INTEGRATION_ACTIONS = new Set<string>([
   'lambda:invoke',
   'events:putEvents',
   'sqs:sendMessage',
+  // Request Response only: `.sync` and `.waitForTaskToken` of states:startExecution are not emulated.
+  'states:startExecution',
   'dynamodb:getItem',
   'dynamodb:putItem',
   'dynamodb:updateItem',
@@ -42,7 +45,7 @@ const INTEGRATION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:(\d{12})?:([a-z0-9-]+
 
 export const SUPPORTED_RESOURCES =
   'Lambda function ARNs, arn:aws:states:::lambda:invoke, events:putEvents and sqs:sendMessage (each also with .waitForTaskToken), ' +
-  'and dynamodb:getItem|putItem|updateItem|deleteItem';
+  'states:startExecution, and dynamodb:getItem|putItem|updateItem|deleteItem';
 
 /** The resource, or undefined when the emulation cannot run it. */
 export function parseTaskResource(arn: unknown): TaskResource | undefined {

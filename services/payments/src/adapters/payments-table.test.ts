@@ -35,7 +35,7 @@ describe('PaymentsTable: the payment saga and the refund saga interleaved', () =
     expect(await table.commitCapture(r.orderId, now)).toBe('CAPTURED');
     expect(await table.commitCapture(r.orderId, now)).toBe('CAPTURED');
     expect(await view(r.orderId)).toEqual({ status: 'CAPTURED', captured: 2598, refunded: 0, cancelRequested: false });
-    expect(await table.begin(r, now)).toEqual({ outcome: 'SETTLED' });
+    expect(await table.begin(r, now)).toEqual({ outcome: 'CAPTURED' });
   });
 
   it('cancelled before the payment began: a CANCELLED tombstone, and the payment never begins', async () => {
@@ -98,5 +98,56 @@ describe('PaymentsTable: the payment saga and the refund saga interleaved', () =
     await expect(table.commitCapture(r.orderId, now)).rejects.toThrow(`payment of order ${r.orderId} is FAILED, expected AUTHORIZED or CAPTURED or REFUNDED`);
     await expect(table.markRefunded(r.orderId, now)).rejects.toThrow('is FAILED, expected REFUNDED');
     expect(await table.requestCancellation(r.orderId, now)).toEqual({ previousStatus: 'FAILED', captured: 0 });
+  });
+
+  // The payment saga is Express: after a failure it runs again from Begin, which must say where the last one got to.
+  it('Begin run again answers where an earlier execution left the payment, and changes nothing but updatedAt', async () => {
+    const later = new Date(now.getTime() + 60_000);
+    const r = request(3100);
+    await table.begin(r, now);
+    expect((await table.get(r.orderId))?.updatedAt).toBe(now.getTime());
+    await table.markAuthorized(r.orderId);
+    expect(await table.begin(r, later)).toEqual({ outcome: 'AUTHORIZED' });
+    await table.commitCapture(r.orderId, now);
+    const captured = await table.get(r.orderId);
+    expect(await table.begin({ ...r, amount: 1 }, later)).toEqual({ outcome: 'CAPTURED' });
+    expect(await table.get(r.orderId)).toEqual({ ...captured, updatedAt: later.getTime() });
+    await table.requestCancellation(r.orderId, now);
+    await table.markRefunded(r.orderId, now);
+    expect(await table.begin(r, later)).toEqual({ outcome: 'SETTLED' });
+
+    const failed = request();
+    await table.begin(failed, now);
+    await table.markFailed(failed.orderId, 'DECLINED', 'PaymentDeclined: card declined', now);
+    expect(await table.begin(failed, later)).toEqual({ outcome: 'FAILED' });
+    expect(await view(failed.orderId)).toEqual({ status: 'FAILED', captured: 0, refunded: 0, cancelRequested: false });
+  });
+
+  // Two executions of the Express payment saga at once: one fails and hands the payment to the payment-release saga, the
+  // other goes on to commit. Whichever conditional write comes first wins, and the other stands down.
+  it('a release claimed first: commit refuses the capture (the saga gives it back); a commit first: the claim finds nothing to release', async () => {
+    const handedOver = request();
+    await table.begin(handedOver, now);
+    await table.markAuthorized(handedOver.orderId);
+    expect(await table.claimRelease(handedOver.orderId)).toEqual({ claimed: true });
+    expect(await table.claimRelease(handedOver.orderId)).toEqual({ claimed: true });
+    expect(await table.commitCapture(handedOver.orderId, now)).toBe('CANCELLED');
+    await table.markFailed(handedOver.orderId, 'PROVIDER_ERROR', 'ProviderUnavailable: down', now, { captured: 2598, refunded: 2598 });
+    expect(await view(handedOver.orderId)).toEqual({ status: 'FAILED', captured: 2598, refunded: 2598, cancelRequested: false });
+
+    // Once claimed, a later execution stands down: Begin answers SETTLED, and it may not mark the payment CANCELLED.
+    const cancelled = request();
+    await table.begin(cancelled, now);
+    await table.requestCancellation(cancelled.orderId, now);
+    expect(await table.claimRelease(cancelled.orderId)).toEqual({ claimed: true });
+    expect(await table.begin(cancelled, now)).toEqual({ outcome: 'SETTLED' });
+    await expect(table.markCancelled(cancelled.orderId, 'CANCELLED')).rejects.toThrow('is AUTHORIZING, expected CANCELLED');
+
+    const committed = request();
+    await table.begin(committed, now);
+    await table.markAuthorized(committed.orderId);
+    expect(await table.commitCapture(committed.orderId, now)).toBe('CAPTURED');
+    expect(await table.claimRelease(committed.orderId)).toEqual({ claimed: false });
+    expect(await view(committed.orderId)).toEqual({ status: 'CAPTURED', captured: 2598, refunded: 0, cancelRequested: false });
   });
 });

@@ -8,7 +8,31 @@ export interface CancellationRequested {
   captured: number;
 }
 
-export type BeginOutcome = 'PROCEED' | 'CANCELLED' | 'SETTLED';
+export type BeginOutcome = 'PROCEED' | 'CANCELLED' | 'AUTHORIZED' | 'CAPTURED' | 'FAILED' | 'SETTLED';
+
+/**
+ * Where the payment saga goes on from, by the row Begin wrote: PROCEED (authorize), CANCELLED (cancelled before it was
+ * authorized), AUTHORIZED, CAPTURED or FAILED (an earlier execution got that far: on to capture or release, to publish
+ * PaymentCompleted, to publish PaymentFailed), SETTLED (refunded or voided, or the payment-release saga has it: nothing
+ * left to do here).
+ */
+export function beginOutcome(record: Pick<PaymentRecord, 'status' | 'cancelRequested' | 'releasing'>): BeginOutcome {
+  // Claimed by the payment-release saga (another execution failed and handed it over): that saga settles it.
+  if (record.releasing && (record.status === 'AUTHORIZING' || record.status === 'AUTHORIZED')) return 'SETTLED';
+  switch (record.status) {
+    case 'AUTHORIZING':
+      return record.cancelRequested ? 'CANCELLED' : 'PROCEED';
+    case 'CANCELLED':
+      return 'CANCELLED';
+    case 'AUTHORIZED':
+    case 'CAPTURED':
+    case 'FAILED':
+      return record.status;
+    case 'REFUNDED':
+    case 'VOIDED':
+      return 'SETTLED';
+  }
+}
 export type CommitOutcome = 'CAPTURED' | 'CANCELLED';
 
 /**
@@ -31,9 +55,9 @@ export class PaymentsTable {
     return Item as PaymentRecord | undefined;
   }
 
-  /** Every payment's order, status and cancellation flag, the whole table scanned page by page. */
-  all(): AsyncGenerator<Pick<PaymentRecord, 'orderId' | 'status' | 'cancelRequested'>> {
-    return scanItems({ TableName: this.tableName, ProjectionExpression: 'orderId, #status, cancelRequested', ExpressionAttributeNames: { '#status': 'status' } }, this.client);
+  /** Every payment's order, status, cancellation flag and last Begin, the whole table scanned page by page. */
+  all(): AsyncGenerator<Pick<PaymentRecord, 'orderId' | 'status' | 'cancelRequested' | 'updatedAt'>> {
+    return scanItems({ TableName: this.tableName, ProjectionExpression: 'orderId, #status, cancelRequested, updatedAt', ExpressionAttributeNames: { '#status': 'status' } }, this.client);
   }
 
   /**
@@ -58,32 +82,28 @@ export class PaymentsTable {
   }
 
   /**
-   * Creates the row (AUTHORIZING). A row that exists already is this saga's own (a retried step: go on unless the
-   * order was cancelled since), a tombstone the refund saga left (the order was cancelled first: CANCELLED), or a
-   * payment that was settled before (SETTLED: nothing to do).
+   * Creates the row (AUTHORIZING), or finds where an earlier execution of the payment saga left it: the saga is Express,
+   * run again from its start after a failure, and goes on from there. One write, never conditional: it fills only the
+   * fields the row lacks and stamps `updatedAt` (the owed-releases sweep leaves a payment alone while an execution may
+   * still run for it: at most five minutes after its Begin). A tombstone the refund saga left (the order was cancelled
+   * first) answers CANCELLED, and so does a payment cancelled while it began.
    */
   async begin(request: PaymentRequest, now: Date): Promise<{ outcome: BeginOutcome }> {
-    try {
-      const { Attributes } = await this.update({
-        Key: { orderId: request.orderId },
-        UpdateExpression:
-          'SET #status = if_not_exists(#status, :authorizing), paymentId = :paymentId, amount = :amount, currency = :currency, ' +
-          'customerId = :customerId, customerEmail = :customerEmail, captured = :zero, refunded = :zero, ' +
-          'cancelRequested = if_not_exists(cancelRequested, :false), createdAt = if_not_exists(createdAt, :now)',
-        ConditionExpression: 'attribute_not_exists(orderId) OR #status = :authorizing',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':authorizing': 'AUTHORIZING', ':paymentId': request.paymentId, ':amount': request.amount, ':currency': request.currency,
-          ':customerId': request.customer.id, ':customerEmail': request.customer.email, ':zero': 0, ':false': false, ':now': now.toISOString(),
-        },
-        ReturnValues: 'ALL_NEW',
-      });
-      return { outcome: Attributes?.cancelRequested === true ? 'CANCELLED' : 'PROCEED' };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const record = await this.get(request.orderId);
-      return { outcome: record?.status === 'CANCELLED' ? 'CANCELLED' : 'SETTLED' };
-    }
+    const { Attributes } = await this.update({
+      Key: { orderId: request.orderId },
+      UpdateExpression:
+        'SET #status = if_not_exists(#status, :authorizing), paymentId = if_not_exists(paymentId, :paymentId), amount = if_not_exists(amount, :amount), ' +
+        'currency = if_not_exists(currency, :currency), customerId = if_not_exists(customerId, :customerId), customerEmail = if_not_exists(customerEmail, :customerEmail), ' +
+        'captured = if_not_exists(captured, :zero), refunded = if_not_exists(refunded, :zero), cancelRequested = if_not_exists(cancelRequested, :false), ' +
+        'createdAt = if_not_exists(createdAt, :now), updatedAt = :updatedAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':authorizing': 'AUTHORIZING', ':paymentId': request.paymentId, ':amount': request.amount, ':currency': request.currency,
+        ':customerId': request.customer.id, ':customerEmail': request.customer.email, ':zero': 0, ':false': false, ':now': now.toISOString(), ':updatedAt': now.getTime(),
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    return { outcome: beginOutcome(Attributes as PaymentRecord) };
   }
 
   /** AUTHORIZING → AUTHORIZED; answers whether the order was cancelled meanwhile (then the saga voids, never captures). */
@@ -105,13 +125,16 @@ export class PaymentsTable {
     }
   }
 
-  /** AUTHORIZED → CAPTURED, unless the order was cancelled meanwhile: then CANCELLED and the saga refunds. */
+  /**
+   * AUTHORIZED → CAPTURED, unless the order was cancelled meanwhile or the payment-release saga has claimed the payment
+   * (another execution of the payment saga failed and handed it over): then CANCELLED, and what was captured is given back.
+   */
   async commitCapture(orderId: string, now: Date): Promise<CommitOutcome> {
     try {
       await this.update({
         Key: { orderId },
         UpdateExpression: 'SET #status = :captured, captured = amount, capturedAt = :now',
-        ConditionExpression: '#status = :authorized AND cancelRequested <> :true',
+        ConditionExpression: '#status = :authorized AND cancelRequested <> :true AND attribute_not_exists(releasing)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':captured': 'CAPTURED', ':authorized': 'AUTHORIZED', ':true': true, ':now': now.toISOString() },
       });
@@ -119,8 +142,30 @@ export class PaymentsTable {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const record = await this.require(orderId, ['AUTHORIZED', 'CAPTURED', 'REFUNDED']);
-      // Still AUTHORIZED: the cancellation came first. CAPTURED / REFUNDED: an earlier attempt of this step committed.
+      // Still AUTHORIZED: the cancellation or the release came first. CAPTURED / REFUNDED: an earlier attempt committed.
       return record.status === 'AUTHORIZED' ? 'CANCELLED' : 'CAPTURED';
+    }
+  }
+
+  /**
+   * The payment-release saga's first step: claims a payment still in flight (AUTHORIZING / AUTHORIZED) for the release,
+   * so that no execution of the payment saga commits its capture any more (commitCapture refuses it). The payment saga
+   * is Express and may run twice at once: one execution can fail and hand the payment over while another captures.
+   * False when the payment was settled first (CAPTURED by another execution, or already released): nothing to release.
+   */
+  async claimRelease(orderId: string): Promise<{ claimed: boolean }> {
+    try {
+      await this.update({
+        Key: { orderId },
+        UpdateExpression: 'SET releasing = :true',
+        ConditionExpression: '#status IN (:authorizing, :authorized)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':true': true, ':authorizing': 'AUTHORIZING', ':authorized': 'AUTHORIZED' },
+      });
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return { claimed: false };
     }
   }
 
@@ -171,11 +216,13 @@ export class PaymentsTable {
    */
   async markCancelled(orderId: string, status: 'CANCELLED' | 'VOIDED'): Promise<void> {
     const from = status === 'CANCELLED' ? 'AUTHORIZING' : 'AUTHORIZED';
+    // VOIDED is the payment-release saga's own write; CANCELLED (nothing authorized) is not once that saga has claimed it.
+    const unclaimed = status === 'CANCELLED' ? ' AND attribute_not_exists(releasing)' : '';
     try {
       await this.update({
         Key: { orderId },
         UpdateExpression: 'SET #status = :to',
-        ConditionExpression: '#status = :from AND cancelRequested = :true',
+        ConditionExpression: `#status = :from AND cancelRequested = :true${unclaimed}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':to': status, ':from': from, ':true': true },
       });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startPaymentsDb } from '../../test/dynalite';
+import { release } from '../domain/provider';
 import { SimulatedProvider, simulatedOutcome } from './simulated-provider';
 
 let db: Awaited<ReturnType<typeof startPaymentsDb>>;
@@ -83,5 +84,23 @@ describe('SimulatedProvider', () => {
     expect(await errorOf(provider.refund({ orderId: a.orderId, amount: a.amount }))).toMatchObject({ name: 'InvalidPaymentState' });
     await provider.capture({ orderId: a.orderId, amount: a.amount });
     expect(await errorOf(provider.refund({ orderId: a.orderId, amount: a.amount + 1 }))).toMatchObject({ name: 'InvalidPaymentState' });
+  });
+});
+
+describe('release, as the provider sees it', () => {
+  it('a capture that lands between its lookup and its void (another execution of the payment saga) is refunded instead', async () => {
+    const a = authorization('tok_visa', 1700);
+    await provider.authorize(a);
+    // The lookup still sees the authorization; the other execution captures before the void.
+    const racing = Object.create(provider) as SimulatedProvider;
+    let first = true;
+    racing.lookup = async (orderId) => {
+      const seen = await provider.lookup(orderId);
+      if (first) await provider.capture({ orderId, amount: 1700 });
+      first = false;
+      return seen;
+    };
+    expect(await release(racing, a.orderId)).toEqual({ captured: 1700, refunded: 1700 });
+    expect(await provider.payment(a.orderId)).toMatchObject({ status: 'REFUNDED', captured: 1700, refunded: 1700 });
   });
 });

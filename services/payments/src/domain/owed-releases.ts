@@ -29,3 +29,13 @@ export function statusAfterRelease(record: Pick<PaymentRecord, 'status'>, heldBe
 
 /** Only a saga that runs (or waits to be redriven) may still move this payment's money. */
 export const sagasStillOwn = (statuses: ReadonlyArray<string>) => statuses.some((status) => status === 'RUNNING' || status === 'PENDING_REDRIVE');
+
+/** An Express execution lasts at most five minutes. https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html */
+export const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
+
+/**
+ * The payment saga is Express, which Step Functions cannot describe. Each execution's Begin stamps the row's updatedAt,
+ * so any execution still running began within the last five minutes: a row stamped more recently may still have one
+ * moving its money. A row without the stamp (a tombstone no payment saga began on) has none.
+ */
+export const paymentSagaMayStillRun = (record: Pick<PaymentRecord, 'updatedAt'>, now: number) => record.updatedAt !== undefined && now - record.updatedAt < EXPRESS_MAX_DURATION_MS;

@@ -28,10 +28,14 @@ export interface PaymentRecord extends Partial<Omit<Payment, 'orderId' | 'status
   refunded: number;
   /** Set by the refund saga when OrderCancelled arrives; the payment saga reads it before capturing and at commit. */
   cancelRequested: boolean;
+  /** Set by the payment-release saga when it takes the payment over: no capture is committed after it. */
+  releasing?: boolean;
   failureReason?: PaymentFailureReason;
   failureMessage?: string;
   capturedAt?: string;
   failedAt?: string;
+  /** Epoch ms of the payment saga's last Begin: an execution may still run for the payment for five minutes after it. */
+  updatedAt?: number;
   refundedAt?: string;
 }
 
@@ -61,9 +65,12 @@ export interface RefundRequest {
 /** One payment per order: its id is derived from the order, so every retry and the provider agree on it. */
 export const paymentIdFor = (orderId: string) => `pay_${deterministicEventId(orderId, 'payment').replaceAll('-', '')}`;
 
-/** Standard workflows run once per execution name: one payment saga and one refund saga per order. */
+/** The payment saga's executions (Express: a name is only a label, every start runs; the dashboard finds them by it). */
 export const paymentExecutionName = (orderId: string) => `pay-${orderId}`;
+/** Standard workflows run once per execution name: one refund saga and one payment-release saga per order. */
 export const refundExecutionName = (orderId: string) => `refund-${orderId}`;
+/** The payment saga starts it as States.Format('release-{}', $.orderId) (statemachines/payment.asl.yml). */
+export const releaseExecutionName = (orderId: string) => `release-${orderId}`;
 
 const causeOf = (detail: { metadata: { id: string; correlationId: string } }): Cause => ({
   metadata: { id: detail.metadata.id, correlationId: detail.metadata.correlationId },

@@ -27,7 +27,15 @@ export interface Released {
 export async function release(provider: PaymentProvider, orderId: string): Promise<Released> {
   const payment = await provider.lookup(orderId);
   if (!payment) return { captured: 0, refunded: 0 };
-  if (payment.status === 'AUTHORIZED') await provider.void({ orderId });
+  if (payment.status === 'AUTHORIZED') {
+    try {
+      await provider.void({ orderId });
+    } catch (error) {
+      // Captured since the lookup (another execution of the payment saga, before the release claimed the payment).
+      if (error instanceof InvalidPaymentState) return release(provider, orderId);
+      throw error;
+    }
+  }
   if (payment.status === 'CAPTURED') {
     await provider.refund({ orderId, amount: payment.captured - payment.refunded });
     return { captured: payment.captured, refunded: payment.captured };

@@ -50,6 +50,7 @@ export const createMarkCancelled = step(async (input: { orderId: string; status:
   await payments.markCancelled(input.orderId, input.status);
   return { status: input.status };
 });
+export const createClaimRelease = step((input: { orderId: string }, { payments }) => payments.claimRelease(input.orderId));
 export const createRequestCancellation = step((input: { orderId: string }, { payments, now }) => payments.requestCancellation(input.orderId, now()));
 
 export const begin = createBegin();
@@ -59,3 +60,4 @@ export const markRefunded = createMarkRefunded();
 export const markFailed = createMarkFailed();
 export const markCancelled = createMarkCancelled();
 export const requestCancellation = createRequestCancellation();
+export const claimRelease = createClaimRelease();

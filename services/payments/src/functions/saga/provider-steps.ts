@@ -16,19 +16,16 @@ export const createCapture = (provider: () => PaymentProvider = defaultProvider)
   return { captured: input.amount };
 };
 
-export const createVoid = (provider: () => PaymentProvider = defaultProvider) => (input: { orderId: string }) => provider().void(input);
-
 export const createRefund = (provider: () => PaymentProvider = defaultProvider) => async (input: { orderId: string; amount: number }) => {
   await provider().refund(input);
   return { refunded: input.amount };
 };
 
-/** The compensation after a failure past authorization: void or refund whatever the provider holds. */
+/** The payment-release saga's compensation (a cancellation or a failure past authorization): void or refund whatever the provider holds. */
 export const createRelease = (provider: () => PaymentProvider = defaultProvider) => (input: { orderId: string }) => release(provider(), input.orderId);
 
 export const authorize = createAuthorize();
 export const capture = createCapture();
-export const voidAuthorization = createVoid();
 export const refund = createRefund();
 export const releasePayment = createRelease();
 

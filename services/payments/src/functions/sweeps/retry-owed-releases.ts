@@ -2,15 +2,15 @@ import { deterministicEventId, EventPublisher } from '@shop/events';
 import { executionArn, requiredEnv, runSweep, sagaStatus, type SweepReport } from '@shop/service-kit';
 import { PaymentsTable } from '../../adapters/payments-table';
 import { SimulatedProvider } from '../../adapters/simulated-provider';
-import { ledgerSaysReleased, owedByLedger, providerHolds, sagasStillOwn, statusAfterRelease } from '../../domain/owed-releases';
-import { paymentExecutionName, refundExecutionName } from '../../domain/payment';
+import { ledgerSaysReleased, owedByLedger, paymentSagaMayStillRun, providerHolds, sagasStillOwn, statusAfterRelease } from '../../domain/owed-releases';
+import { refundExecutionName, releaseExecutionName } from '../../domain/payment';
 import { release, type PaymentProvider } from '../../domain/provider';
 import { eventFor } from '../saga/publish';
 
 export interface RetryReleasesEffects {
   payments: Pick<PaymentsTable, 'all' | 'get' | 'recordRelease'>;
   provider: PaymentProvider;
-  /** The statuses of the order's payment and refund sagas (pay-<orderId>, refund-<orderId>). */
+  /** The statuses of the order's Standard sagas: payment-release and refund (release-<orderId>, refund-<orderId>). */
   sagaStatuses(orderId: string): Promise<string[]>;
   publisher: Pick<EventPublisher, 'publish'>;
   now: () => Date;
@@ -22,13 +22,15 @@ export interface RetryReleasesEffects {
  * money the ledger says was released. When no saga of the order still runs, the release runs again: the sagas' own
  * compensation (release: void an authorization, refund a capture, as the provider sees it, idempotent per order and
  * operation), then the ledger records what moved and a refund of a cancelled order is announced (PaymentRefunded, a
- * deterministic id). The sweep is the retry: a provider still down fails this run, and the next one tries again.
+ * deterministic id). The sweep is the retry: a provider still down fails this run, and the next one tries again. The
+ * payment saga (Express) may still run for five minutes after its last Begin, told by the row's updatedAt; the
+ * payment-release and refund sagas (Standard) are asked with DescribeExecution.
  */
 export function retryOwedReleases(effects: RetryReleasesEffects): Promise<SweepReport> {
   return runSweep({ service: 'payments', sweep: 'owed-releases' }, effects.payments.all(), async (record) => {
     const owed = owedByLedger(record);
     if (!owed && !(ledgerSaysReleased(record) && providerHolds(await effects.provider.lookup(record.orderId)))) return { action: 'none' };
-    if (sagasStillOwn(await effects.sagaStatuses(record.orderId))) return { action: 'skip' };
+    if (paymentSagaMayStillRun(record, effects.now().getTime()) || sagasStillOwn(await effects.sagaStatuses(record.orderId))) return { action: 'skip' };
     return {
       action: 'repair',
       repair: async () => {
@@ -49,13 +51,13 @@ export function retryOwedReleases(effects: RetryReleasesEffects): Promise<SweepR
 }
 
 function effectsFromEnv(): RetryReleasesEffects {
-  const paymentSaga = requiredEnv('PAYMENT_STATE_MACHINE_ARN');
+  const releaseSaga = requiredEnv('RELEASE_STATE_MACHINE_ARN');
   const refundSaga = requiredEnv('REFUND_STATE_MACHINE_ARN');
   return {
     payments: PaymentsTable.fromEnv(),
     provider: SimulatedProvider.fromEnv(),
     sagaStatuses: (orderId) =>
-      Promise.all([executionArn(paymentSaga, paymentExecutionName(orderId)), executionArn(refundSaga, refundExecutionName(orderId))].map(async (arn) => (await sagaStatus(arn)).status)),
+      Promise.all([executionArn(releaseSaga, releaseExecutionName(orderId)), executionArn(refundSaga, refundExecutionName(orderId))].map(async (arn) => (await sagaStatus(arn)).status)),
     publisher: new EventPublisher({ eventBusName: requiredEnv('EVENT_BUS_NAME') }),
     now: () => new Date(),
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CloudActivity } from '../cloud';
 import { startLocalCloud, type LocalCloud } from '../index';
@@ -170,5 +171,28 @@ describe("Lambda's own calls, with the function's role", () => {
     await local.lambda.invokeAsync(fn.functionName, '{}');
     await local.lambda.asyncSettled();
     expect(await messages(destination.url)).toHaveLength(1);
+  });
+});
+
+describe('SNS deliveries', () => {
+  it('reach an SQS subscription only where the queue policy lets sns.amazonaws.com send for the topic', async () => {
+    const sns = new SNSClient(clientConfig(local.url));
+    try {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `iam-topic-${++n}` }));
+      const target = await queue(`iam-sns-${n}`);
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: target.arn }));
+      await sns.send(new PublishCommand({ TopicArn, Message: 'denied' }));
+      const failed = () => activity.filter((a) => a.type === 'notification.failed' && a.topicArn === TopicArn);
+      while (failed().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(failed()[0]!.error).toContain('User: sns.amazonaws.com is not authorized to perform: sqs:SendMessage');
+
+      const policy = { Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: target.arn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } } }] };
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: target.url, Attributes: { Policy: JSON.stringify(policy) } }));
+      await sns.send(new PublishCommand({ TopicArn, Message: 'allowed' }));
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: target.url, WaitTimeSeconds: 5 }));
+      expect(Messages.map((m) => JSON.parse(m.Body!).Message)).toEqual(['allowed']);
+    } finally {
+      sns.destroy();
+    }
   });
 });

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
@@ -11,6 +11,7 @@ import { startLocalCloud, type FaultPlanInput, type LocalCloud } from '../../lib
 import type { CloudActivity } from '../../libs/local-cloud/src/cloud';
 import { SERVICES_DIR } from '../../scripts/package-services';
 import { redriveQueue } from '../../scripts/redrive-dlq';
+import { ruleToQueue } from '../support/rule-queue';
 import { orderCancelledEvent, orderConfirmedEvent } from '../../services/orders/src/domain/events';
 import type { CancelReason, Order } from '../../services/orders/src/domain/order';
 import { paymentFailedEvent } from '../../services/payments/src/domain/events';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   const stacks = await loadSystem(
     ['event-bus', 'notifications'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
-    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId },
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   stack = stacks.find((s) => s.stackName === 'shop-notifications-dev')!;
   events = new EventBridgeClient(config());
@@ -59,11 +60,7 @@ beforeAll(async () => {
   publisher = new EventPublisher({ eventBusName: 'shop-dev', client: events });
 
   // What notifications publishes, captured by a test rule → queue.
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'test-notification-sent' }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  await events.send(new PutRuleCommand({ Name: 'test-notification-sent', EventBusName: 'shop-dev', EventPattern: JSON.stringify({ source: ['shop.notifications'] }) }));
-  await events.send(new PutTargetsCommand({ Rule: 'test-notification-sent', EventBusName: 'shop-dev', Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn! }] }));
-  sentEventsQueue = QueueUrl!;
+  ({ queueUrl: sentEventsQueue } = await ruleToQueue({ events, sqs }, { name: 'test-notification-sent', eventBusName: 'shop-dev', eventPattern: { source: ['shop.notifications'] } }));
   local.cloud.monitor.on('activity', (activity: CloudActivity) => {
     if (activity.type === 'fault.injected') injected.push(activity);
     if (activity.service !== 'states' || typeof activity.executionArn !== 'string' || !activity.executionArn.includes(':express:shop-notifications-dev-notification:')) return;

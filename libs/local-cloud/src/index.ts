@@ -26,6 +26,7 @@ import { sqsQueryHandler } from './sqs/query-protocol';
 import { SqsService } from './sqs/sqs-service';
 import { usageRoutes } from './usage/routes';
 import type { UsageMeter } from './usage/usage-meter';
+import type { PolicyAuthorizer } from './iam/authorize';
 
 export { Cloud, type CloudOptions } from './cloud';
 export { AwsError } from './errors';
@@ -35,6 +36,9 @@ export { LocalCloudServer } from './server';
 export { assertPortFree, listenOn, type PortAdvice } from './listen';
 export { SqsService } from './sqs/sqs-service';
 export { UsageMeter, type Usage } from './usage/usage-meter';
+export { PolicyAuthorizer, type AuthorizationRequest, type Authorizer, type Caller, type Decision } from './iam/authorize';
+export { PolicyStore } from './iam/policy-store';
+export { iamEnabledBy } from './iam/switch';
 export { LambdaService } from './lambda/lambda-service';
 export { InProcessInvoker } from './lambda/in-process-invoker';
 export { HttpInvoker, type HttpInvokerOptions } from './lambda/http-invoker';
@@ -95,6 +99,8 @@ export interface LocalCloud {
   faults: FaultInjector;
   /** What AWS would bill, counted per resource: `usage.snapshot()`, `usage.reset()` (also `GET /_local/usage`, `POST /_local/usage/reset`). */
   usage: UsageMeter;
+  /** IAM: `iam.authorize(request)`, `iam.enabled`, and `iam.policies`, the policy model (give it to loadSystem as `iam`). */
+  iam: PolicyAuthorizer;
   stop(): Promise<void>;
 }
 
@@ -181,6 +187,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     dynamodb,
     faults: cloud.faults,
     usage: cloud.usage,
+    iam: cloud.iam,
     async stop() {
       cloudwatch.service.stop();
       scheduler.service.stop();

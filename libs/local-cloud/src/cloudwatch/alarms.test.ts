@@ -17,7 +17,8 @@ describe('alarms on the emulator', () => {
   let sns: SNSClient;
 
   beforeAll(async () => {
-    local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+    // The fixtures declare no queue policies or permissions: IAM is off here; its checks between services are tested in iam/.
+    local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
     cloudwatch = new CloudWatchClient(localClientConfig(local.url));
     sqs = new SQSClient(localClientConfig(local.url));
     sns = new SNSClient(localClientConfig(local.url));

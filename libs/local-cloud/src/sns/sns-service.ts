@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Cloud, SnsApi, SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
+import type { Caller } from '../iam/authorize';
 import { compilePattern, InvalidEventPatternError, type EventMatcher } from '../eventbridge/pattern';
 import { lambdaEvent, notificationEnvelope, type MessageAttributes, type Notification } from './messages';
 
@@ -388,12 +389,12 @@ export class SnsService implements SnsApi {
       case 'sqs': {
         const body = raw ? message : JSON.stringify(notificationEnvelope(notification, subscription.arn, message));
         const topic = this.topics.get(subscription.topicArn);
-        const fifo = topic?.fifo ? { messageGroupId: notification.messageGroupId, messageDeduplicationId: notification.messageId } : undefined;
-        await this.cloud.sqs.sendMessage(subscription.endpoint, body, raw ? sqsAttributes(notification.attributes) : undefined, fifo);
+        const fifo = topic?.fifo ? { messageGroupId: notification.messageGroupId, messageDeduplicationId: notification.messageId } : {};
+        await this.cloud.sqs.sendMessage(subscription.endpoint, body, raw ? sqsAttributes(notification.attributes) : undefined, { ...fifo, caller: this.callerFor(subscription) });
         return;
       }
       case 'lambda':
-        await this.cloud.lambda.invokeAsync(subscription.endpoint, JSON.stringify(lambdaEvent(notification, subscription.arn, message)));
+        await this.cloud.lambda.invokeAsync(subscription.endpoint, JSON.stringify(lambdaEvent(notification, subscription.arn, message)), { caller: this.callerFor(subscription) });
         return;
       case 'email':
       case 'email-json': {
@@ -419,6 +420,16 @@ export class SnsService implements SnsApi {
     }
   }
 
+  /**
+   * SNS sends to a queue, a function and a subscription's DLQ as sns.amazonaws.com with the topic as aws:SourceArn: the
+   * queue policy or the function's permission must allow it
+   * (https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html, sns-lambda-as-subscriber.html,
+   * sns-dead-letter-queues.html). A denial fails the delivery (and its DLQ send) with AccessDeniedException.
+   */
+  private callerFor(subscription: Subscription): Caller {
+    return { kind: 'service', principal: 'sns.amazonaws.com', sourceArn: subscription.topicArn, sourceAccount: this.cloud.accountId };
+  }
+
   /** A subscription's RedrivePolicy sends what it could not deliver to an SQS queue (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html). */
   private async deadLetter(subscription: Subscription, notification: Notification, error: unknown): Promise<void> {
     const policy = subscription.attributes.RedrivePolicy;
@@ -426,10 +437,15 @@ export class SnsService implements SnsApi {
     const queueArn = redriveTargetOf(policy);
     try {
       const body = subscription.attributes.RawMessageDelivery === 'true' ? notification.message : JSON.stringify(notificationEnvelope(notification, subscription.arn, notification.message));
-      await this.cloud.sqs.sendMessage(queueArn, body, {
-        ...sqsAttributes(notification.attributes),
-        ErrorMessage: { DataType: 'String', StringValue: (error instanceof Error ? error.message : String(error)).slice(0, 1024) || 'delivery failed' },
-      });
+      await this.cloud.sqs.sendMessage(
+        queueArn,
+        body,
+        {
+          ...sqsAttributes(notification.attributes),
+          ErrorMessage: { DataType: 'String', StringValue: (error instanceof Error ? error.message : String(error)).slice(0, 1024) || 'delivery failed' },
+        },
+        { caller: this.callerFor(subscription) },
+      );
       this.cloud.record({ service: 'sns', type: 'notification.dead-lettered', topicArn: subscription.topicArn, subscriptionArn: subscription.arn, messageId: notification.messageId, deadLetterQueueArn: queueArn });
     } catch (failure) {
       this.cloud.record({ service: 'sns', type: 'notification.dead-letter-failed', topicArn: subscription.topicArn, subscriptionArn: subscription.arn, messageId: notification.messageId, error: String(failure) });

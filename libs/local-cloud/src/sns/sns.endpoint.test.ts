@@ -28,7 +28,8 @@ describe('SNS on the emulator endpoint', () => {
   let sqs: SQSClient;
 
   beforeAll(async () => {
-    local = await startLocalCloud({ port: 0 });
+    // The fixtures declare no queue policies or permissions: IAM is off here; its checks between services are tested in iam/.
+    local = await startLocalCloud({ port: 0, iam: false });
     sns = new SNSClient(localClientConfig(local.url));
     sqs = new SQSClient(localClientConfig(local.url));
     local.lambda.registerFunction({ functionName: 'sns-listener', handler: 'handlers.remember', servicePath: path.join(__dirname, '../lambda/fixtures') });

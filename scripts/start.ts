@@ -10,7 +10,7 @@
 import '../libs/local-cloud/src/polyfills';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertPortFree, DEFAULT_PORT, HttpInvoker, loadSystem, parseFaultPlan, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
+import { assertPortFree, DEFAULT_PORT, HttpInvoker, iamEnabledBy, loadSystem, parseFaultPlan, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
 import { mountDashboard } from './dashboard';
 import { seedDemoStock } from './local-stack/demo-stock';
 import { EmfForwarder } from './local-stack/emf-forwarder';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   // A bad fault plan stops npm start before anything runs; a good one is put in force once the stack is ready, so
   // packaging, loading and the demo stock are not faulted.
   const faults = parseFaultPlan(process.env.LOCAL_CLOUD_FAULTS);
+  const iam = iamEnabledBy(process.env.LOCAL_CLOUD_IAM);
 
   log(`packaging what changed (${services.join(', ')})`);
   await packageServices(services, { log: (line) => log(`  ${line}`) });
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     timeScale: process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : undefined,
     // Schedules run on their own, as on AWS (scaled by TIME_SCALE); the dashboard also fires them by hand.
     schedules: 'automatic',
+    iam,
     invoker: new HttpInvoker({ baseUrlFor: (fn) => byServicePath.get(fn.servicePath) ?? `no serverless offline runs ${fn.servicePath}` }),
   });
   const stacks = await loadSystem(packaged, {
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     accountId: local.cloud.accountId,
     log: (line) => log(`  ${line}`),
     httpApis: local.http,
+    iam: local.iam.policies,
   });
 
   const offlineStarted = Date.now();

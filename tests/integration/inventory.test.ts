@@ -38,7 +38,7 @@ beforeAll(async () => {
   const config = { endpoint: local.url, region: 'us-east-1', credentials };
   const stacks = await loadSystem(
     ['event-bus', 'inventory'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
-    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId },
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   inventory = stacks.find((s) => s.stackName === 'shop-inventory-dev')!;
   events = new EventBridgeClient(config);

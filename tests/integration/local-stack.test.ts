@@ -17,7 +17,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   stacks = await loadSystem(
     listServices().map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
-    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId },
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   events = new EventBridgeClient({ endpoint: local.url, region: 'us-east-1', credentials });
 });

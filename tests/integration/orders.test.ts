@@ -51,7 +51,7 @@ beforeAll(async () => {
   const config = { endpoint: local.url, region: 'us-east-1', credentials };
   const stacks = await loadSystem(
     ['event-bus', 'orders'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
-    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId },
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   orders = stacks.find((s) => s.stackName === 'shop-orders-dev')!;
   packagedTimeout = local.lambda.getFunction(fn('placeOrder')).environment.OUTCOME_TIMEOUT_SECONDS!;

@@ -32,7 +32,7 @@ export async function startSystem(options: { timeScale?: number; services?: stri
   const local = await startLocalCloud({ port: 0, timeScale: options.timeScale ?? 0.001 });
   const stacks = await loadSystem(
     services.map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
-    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, httpApis: local.http },
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, httpApis: local.http, iam: local.iam.policies },
   );
   const aws = { endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const bus = String(stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName ?? 'shop-dev');

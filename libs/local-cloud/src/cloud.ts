@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { FaultInjector } from './faults/injector';
+import { PolicyAuthorizer } from './iam/authorize';
+import { PolicyStore } from './iam/policy-store';
 import { abortableDelay } from './timers';
 import { UsageMeter } from './usage/usage-meter';
 import type { FaultPlanInput } from './faults/plan';
@@ -25,6 +27,11 @@ export interface CloudOptions {
    * `npm start` and `npm run local-cloud` run them automatically.
    */
   schedules?: ScheduleMode;
+  /**
+   * Whether IAM is enforced: every call between services (and, through the endpoint, every request) is decided by
+   * the loaded roles and resource policies. Default true; false allows everything (LOCAL_CLOUD_IAM=off).
+   */
+  iam?: boolean;
 }
 
 /** One observable fact about what the cloud did, for tests, logs and the dashboard. */
@@ -126,6 +133,8 @@ export class Cloud {
   readonly faults: FaultInjector;
   /** Counts what AWS would bill (usage/usage-meter.ts); each emulated service reports its billable operations. */
   readonly usage = new UsageMeter();
+  /** Decides every call as IAM would (iam/authorize.ts), from `iam.policies`, the loaded stacks' policy model. */
+  readonly iam: PolicyAuthorizer;
 
   // Wired by the server at start-up; each is an interface so a unit test can hand in a fake.
   sqs!: SqsApi;
@@ -144,6 +153,7 @@ export class Cloud {
     this.scheduleMode = options.schedules ?? 'manual';
     this.monitor.setMaxListeners(0);
     this.faults = new FaultInjector((activity) => this.record(activity), options.faults);
+    this.iam = new PolicyAuthorizer(new PolicyStore(), this.accountId, options.iam ?? true);
   }
 
   arn(service: string, resource: string): string {

@@ -33,6 +33,7 @@ import { sqsQueryHandler } from './sqs/query-protocol';
 import { SqsService } from './sqs/sqs-service';
 import { usageRoutes } from './usage/routes';
 import type { UsageMeter } from './usage/usage-meter';
+import type { PolicyAuthorizer } from './iam/authorize';
 
 export { Cloud, type CloudOptions } from './cloud';
 export { AwsError } from './errors';
@@ -45,6 +46,9 @@ export { AccessKeys, type TemporaryCredentials } from './iam/access-keys';
 export type { Authorizer, AuthorizationRequest, Caller, Decision } from './iam/caller';
 export { FUNCTION_CREDENTIALS_PATH } from './iam/function-credentials-route';
 export { UsageMeter, type Usage } from './usage/usage-meter';
+export { PolicyAuthorizer, type AuthorizationRequest, type Authorizer, type Caller, type Decision } from './iam/authorize';
+export { PolicyStore } from './iam/policy-store';
+export { iamEnabledBy } from './iam/switch';
 export { LambdaService } from './lambda/lambda-service';
 export { InProcessInvoker } from './lambda/in-process-invoker';
 export { HttpInvoker, type HttpInvokerOptions } from './lambda/http-invoker';
@@ -111,6 +115,8 @@ export interface LocalCloud {
   faults: FaultInjector;
   /** What AWS would bill, counted per resource: `usage.snapshot()`, `usage.reset()` (also `GET /_local/usage`, `POST /_local/usage/reset`). */
   usage: UsageMeter;
+  /** IAM: `iam.authorize(request)`, `iam.enabled`, and `iam.policies`, the policy model (give it to loadSystem as `iam`). */
+  iam: PolicyAuthorizer;
   stop(): Promise<void>;
 }
 
@@ -208,6 +214,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     functionCredentials,
     faults: cloud.faults,
     usage: cloud.usage,
+    iam: cloud.iam,
     async stop() {
       cloudwatch.service.stop();
       scheduler.service.stop();

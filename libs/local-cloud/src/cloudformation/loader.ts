@@ -9,6 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpApis } from '../apigateway/http-api';
+import type { PolicyStore } from '../iam/policy-store';
 import type { FunctionRegistration } from '../lambda/function-config';
 import { referencedIds, resolve, TemplateError, type IntrinsicContext } from './intrinsics';
 import { provisionerFor, type Clients, type FunctionHost, type Provisioned } from './provisioners';
@@ -46,6 +47,8 @@ export interface LoadOptions {
   functionEnvironment?: Record<string, string>;
   /** Routes of AWS::ApiGatewayV2 HTTP APIs go here (LocalCloud.http); without it they have no local effect. */
   httpApis?: HttpApis;
+  /** Roles, their policies and Lambda permissions go here (LocalCloud.iam.policies); without it they have no local effect. */
+  iam?: PolicyStore;
   log?: (line: string) => void;
 }
 
@@ -168,6 +171,7 @@ async function loadStack(
     sourceHandlers: service.sourceHandlers,
     functionEnvironment: options.functionEnvironment ?? {},
     httpApis: options.httpApis,
+    iam: options.iam,
   };
 
   for (const logicalId of creationOrder(template, where)) {

@@ -18,6 +18,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesComman
 import type { HttpApis } from '../apigateway/http-api';
 import type { FilterCriteria } from '../lambda/filter-criteria';
 import type { FunctionRegistration } from '../lambda/function-config';
+import { eventBusPolicy, inlinePolicy, lambdaPermission, managedPolicy, role } from '../iam/provisioners';
+import type { PolicyStore } from '../iam/policy-store';
 import { TemplateError } from './intrinsics';
 
 export interface EventSourceMappingRequest {
@@ -63,6 +65,8 @@ export interface ProvisionContext {
   functionEnvironment: Record<string, string>;
   /** Where HTTP API routes go; without it they have no local effect. */
   httpApis?: HttpApis;
+  /** Where roles, their policies and Lambda permissions go (the policy model IAM decides with); without it they have no local effect. */
+  iam?: PolicyStore;
 }
 
 /** What a created resource answers to Ref and Fn::GetAtt. */
@@ -72,7 +76,7 @@ export interface Provisioned {
 }
 
 type Props = Record<string, any>;
-type Provisioner = (props: Props, ctx: ProvisionContext) => Promise<Provisioned>;
+export type Provisioner = (props: Props, ctx: ProvisionContext) => Promise<Provisioned>;
 
 const arn = (ctx: ProvisionContext, service: string, resource: string) => `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
 /** CloudFormation's generated physical names are `<stack>-<logicalId>-<random>`; locally the suffix is dropped. */
@@ -273,6 +277,7 @@ const lambdaFunction: Provisioner = async (props, ctx) => {
     memorySizeMb: props.MemorySize,
     reservedConcurrentExecutions: props.ReservedConcurrentExecutions,
     deadLetterTargetArn: props.DeadLetterConfig?.TargetArn,
+    roleArn: props.Role,
   };
   ctx.registrations.set(functionName, registration);
   ctx.functions.registerFunction(registration);
@@ -413,12 +418,9 @@ const httpStage: Provisioner = async (props, ctx) => {
   return { ref: String(props.StageName), attributes: {} };
 };
 
-/**
- * Resource types with no local behaviour: IAM is not enforced locally, REST APIs (v1) are not emulated (services use
- * HTTP APIs). They still answer Ref / Fn::GetAtt.
- */
+/** Resource types with no local behaviour: REST APIs (v1) are not emulated (services use HTTP APIs). They still answer Ref / Fn::GetAtt. */
 const noLocalEffect: Provisioner = async (props, ctx) => {
-  const name = (props.RoleName ?? props.FunctionName ?? props.Name ?? physicalName(ctx)) as string;
+  const name = (props.FunctionName ?? props.Name ?? physicalName(ctx)) as string;
   return { ref: name, attributes: { Arn: arn(ctx, 'iam', `role/${name}`), RoleId: name, Name: name } };
 };
 
@@ -445,11 +447,15 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::SNS::TopicPolicy': topicPolicy,
   'AWS::CloudWatch::Alarm': alarm,
   'AWS::Logs::LogGroup': logGroup,
+  'AWS::IAM::Role': role,
+  'AWS::IAM::Policy': inlinePolicy,
+  'AWS::IAM::ManagedPolicy': managedPolicy,
+  'AWS::Lambda::Permission': lambdaPermission,
+  'AWS::Events::EventBusPolicy': eventBusPolicy,
 };
 
 export const NO_LOCAL_EFFECT = new Set([
-  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Lambda::Version',
-  'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBusPolicy',
+  'AWS::Lambda::Version', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment',
 ]);
 

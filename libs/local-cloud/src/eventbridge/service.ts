@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cloud, EventsApi, PutEventsEntry, PutEventsOptions, PutEventsResult } from '../cloud';
 import { AwsError, validationError } from '../errors';
+import { policyDocument } from '../iam/policy-document';
 import { EventArchives } from './archive';
 import { TargetDeliveries, targetServiceOf, type EventBridgeEvent, type RuleTarget } from './delivery';
 import { validateTargetInput } from './input';
@@ -362,6 +363,8 @@ export class EventBridgeService implements EventsApi {
   private deleteEventBus(input: { Name?: string }) {
     const name = requireString(input.Name, 'name');
     if (name === DEFAULT_BUS) throw validationError('Cannot delete event bus default.');
+    const bus = this.buses.get(name);
+    if (bus) this.cloud.iam.policies.setResourcePolicy(bus.arn, undefined);
     this.buses.delete(name);
     return {};
   }
@@ -377,6 +380,11 @@ export class EventBridgeService implements EventsApi {
     const bus = this.busNamed(input.EventBusName);
     if (input.Policy !== undefined) {
       if (!parseObject(input.Policy)) throw validationError('Parameter Policy is not valid. Reason: Policy must be a JSON object.');
+      try {
+        policyDocument(input.Policy, 'Policy');
+      } catch (error) {
+        throw validationError(`Parameter Policy is not valid. Reason: ${(error as Error).message}.`);
+      }
       bus.policy = input.Policy;
     } else {
       const sid = requireString(input.StatementId, 'statementId');
@@ -394,7 +402,7 @@ export class EventBridgeService implements EventsApi {
       const statements = policyStatements(bus.policy).filter((existing) => existing.Sid !== sid);
       bus.policy = JSON.stringify({ Version: '2012-10-17', Statement: [...statements, statement] });
     }
-    bus.lastModifiedTime = Date.now();
+    this.policyChanged(bus);
     return {};
   }
 
@@ -409,8 +417,14 @@ export class EventBridgeService implements EventsApi {
       if (remaining.length === statements.length) throw new AwsError('ResourceNotFoundException', 'Statement with the provided id does not exist.');
       bus.policy = remaining.length ? JSON.stringify({ ...parseObject(bus.policy!), Statement: remaining }) : undefined;
     }
-    bus.lastModifiedTime = Date.now();
+    this.policyChanged(bus);
     return {};
+  }
+
+  /** The bus's policy is the resource policy IAM evaluates for PutEvents on it (with events:source, events:detail-type). */
+  private policyChanged(bus: EventBus): void {
+    bus.lastModifiedTime = Date.now();
+    this.cloud.iam.policies.setResourcePolicy(bus.arn, bus.policy ? policyDocument(bus.policy, 'Policy') : undefined);
   }
 
   // ---- Rules -------------------------------------------------------------------------------------

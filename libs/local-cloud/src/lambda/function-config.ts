@@ -27,6 +27,8 @@ export interface FunctionRegistration {
   onSuccessDestinationArn?: string;
   /** The function's dead-letter queue (DeadLetterConfig.TargetArn, an SQS queue): gets the failed event itself. */
   deadLetterTargetArn?: string;
+  /** The execution role (Role): what the function's own calls, its event source mappings and its destinations may do. */
+  roleArn?: string;
 }
 
 export interface LambdaFunction extends FunctionRegistration {

@@ -1,3 +1,4 @@
+import { InvalidPolicyError, policyDocument, type PolicyDocument } from '../iam/policy-document';
 import { invalidAttributeName, invalidAttributeValue } from './errors';
 import { MAX_MESSAGE_SIZE_BYTES } from './model';
 
@@ -65,8 +66,19 @@ export function validateAttributes(input: Record<string, unknown> | undefined, f
     if (allowed && !allowed.includes(value)) throw invalidAttributeValue(name, `Must be one of ${allowed.join(', ')}.`);
     attributes[name] = name === 'RedrivePolicy' && value !== '' ? JSON.stringify(parseRedrivePolicy(value)) : value;
     if (name === 'RedriveAllowPolicy' && value !== '') parseRedriveAllowPolicy(value);
+    if (name === 'Policy' && value !== '') parseQueuePolicy(value);
   }
   return attributes;
+}
+
+/** The queue's access policy, which IAM evaluates with the caller's identity policies. */
+export function parseQueuePolicy(value: string): PolicyDocument {
+  try {
+    return policyDocument(value, 'Policy');
+  } catch (error) {
+    if (error instanceof InvalidPolicyError) throw invalidAttributeValue('Policy', error.message);
+    throw error;
+  }
 }
 
 export interface RedrivePolicy {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Cloud, SqsApi, SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
-import { ALL_ATTRIBUTE_NAMES, COMPUTED_ATTRIBUTES, parseRedriveAllowPolicy, validateAttributes } from './attributes';
+import { ALL_ATTRIBUTE_NAMES, COMPUTED_ATTRIBUTES, parseQueuePolicy, parseRedriveAllowPolicy, validateAttributes } from './attributes';
 import {
   invalidAttributeName,
   invalidAttributeValue,
@@ -200,6 +200,7 @@ export class SqsService implements SqsApi {
     this.checkRedrivePolicy(queue, attributes.RedrivePolicy);
     queue.tags = { ...input.tags };
     this.queues.set(name, queue);
+    this.publishPolicy(queue);
     this.cloud.record({ service: 'sqs', type: 'queue.created', queue: name });
     return { QueueUrl: queue.url };
   }
@@ -220,6 +221,7 @@ export class SqsService implements SqsApi {
   private deleteQueue(input: { QueueUrl?: string }): void {
     const queue = this.queueAt(input.QueueUrl);
     this.queues.delete(queue.name);
+    this.cloud.iam.policies.setResourcePolicy(queue.arn, undefined);
     queue.notify();
     this.cloud.record({ service: 'sqs', type: 'queue.deleted', queue: queue.name });
   }
@@ -264,7 +266,14 @@ export class SqsService implements SqsApi {
       else queue.attributes[name] = value;
     }
     queue.lastModifiedTimestamp = Math.floor(Date.now() / 1000);
+    if ('Policy' in attributes) this.publishPolicy(queue);
     queue.notify();
+  }
+
+  /** The queue's Policy is the resource policy IAM evaluates for requests on the queue. */
+  private publishPolicy(queue: Queue): void {
+    const policy = queue.attributes.Policy;
+    this.cloud.iam.policies.setResourcePolicy(queue.arn, policy ? parseQueuePolicy(policy) : undefined);
   }
 
   /** The dead-letter queue must exist, be of the same type, and allow this queue by its RedriveAllowPolicy. */

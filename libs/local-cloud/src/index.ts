@@ -7,7 +7,6 @@ import type { FaultInjector } from './faults/injector';
 import { faultRoutes } from './faults/routes';
 import { HttpApis } from './apigateway/http-api';
 import { AccessKeys } from './iam/access-keys';
-import type { Authorizer } from './iam/caller';
 import { FunctionCredentials } from './iam/function-credentials';
 import { functionCredentialsRoute } from './iam/function-credentials-route';
 import { RequestGuard } from './iam/request-guard';
@@ -43,7 +42,6 @@ export { LocalCloudServer } from './server';
 export { assertPortFree, listenOn, type PortAdvice } from './listen';
 export { SqsService } from './sqs/sqs-service';
 export { AccessKeys, type TemporaryCredentials } from './iam/access-keys';
-export type { Authorizer, AuthorizationRequest, Caller, Decision } from './iam/caller';
 export { FUNCTION_CREDENTIALS_PATH } from './iam/function-credentials-route';
 export { UsageMeter, type Usage } from './usage/usage-meter';
 export { PolicyAuthorizer, type AuthorizationRequest, type Authorizer, type Caller, type Decision } from './iam/authorize';
@@ -79,8 +77,6 @@ export interface LocalCloudOptions extends CloudOptions {
   invoker?: LambdaInvoker;
   /** Directory where DynamoDB (dynalite) keeps its tables; in memory when absent. */
   dynamodbPath?: string;
-  /** Decides each signed request of a role session (iam/request-guard.ts); `enabled: false` checks neither signatures nor policies. */
-  authorizer?: Authorizer;
 }
 
 export interface LocalCloud {
@@ -126,7 +122,7 @@ export const DEFAULT_PORT = 4566;
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const cloud = new Cloud(options);
   const keys = new AccessKeys();
-  const guard = new RequestGuard(new SigV4Verifier(keys), keys, options.authorizer ?? ALLOW_EVERY_SIGNED_REQUEST, cloud);
+  const guard = new RequestGuard(new SigV4Verifier(keys), keys, cloud.iam, cloud);
   const server = new LocalCloudServer({ admit: (request, serve) => guard.admit(request, serve) });
   for (const route of faultRoutes(cloud)) server.registerLocalRoute(route);
   for (const route of usageRoutes(cloud)) server.registerLocalRoute(route);
@@ -151,7 +147,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   server.registerRestService({ signingName: 'lambda', handle: lambdaRestHandler(lambda, guard.authorizerFor('lambda')) });
   server.registerLocalRoute(functionCredentialsRoute(lambda, functionCredentials));
 
-  const sts = new StsService({ accountId: cloud.accountId, keys, roles: { has: (roleArn) => lambda.listFunctions().some((fn) => fn.roleArn === roleArn) }, caller: () => guard.caller('sts') });
+  const sts = new StsService({ accountId: cloud.accountId, keys, roles: { has: (roleArn) => cloud.iam.policies.hasRole(roleArn) }, caller: () => guard.caller('sts') });
   server.registerRestService({ signingName: 'sts', handle: stsQueryHandler(guard.guarded('sts', (operation, input) => sts.dispatch(operation, input))) });
 
   const events = new EventBridgeService(cloud);
@@ -228,9 +224,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
   };
 }
-
-/** Until the policy evaluator is wired in: every correctly signed request is allowed. */
-const ALLOW_EVERY_SIGNED_REQUEST: Authorizer = { enabled: true, authorize: () => ({ allowed: true }) };
 
 /** Queue URLs and AWS_ENDPOINT_URL name the endpoint the way clients reach it: `localhost` for a loopback or wildcard bind. */
 function publicHostname(host: string): string {

@@ -272,7 +272,6 @@ const lambdaFunction: Provisioner = async (props, ctx) => {
     handler,
     servicePath: ctx.servicePath,
     environment: { ...((props.Environment?.Variables ?? {}) as Record<string, string>), ...ctx.functionEnvironment },
-    roleArn: typeof props.Role === 'string' ? props.Role : undefined,
     timeoutSeconds: props.Timeout,
     memorySizeMb: props.MemorySize,
     reservedConcurrentExecutions: props.ReservedConcurrentExecutions,

@@ -32,7 +32,7 @@ export interface LocalDynamoDb {
 }
 
 /** The operations dynalite 4.0.0 implements (`validOperations` in its index.js). */
-const DYNALITE_OPERATIONS = new Set([
+export const DYNALITE_OPERATIONS = new Set([
   'BatchGetItem',
   'BatchWriteItem',
   'CreateTable',
@@ -53,7 +53,7 @@ const DYNALITE_OPERATIONS = new Set([
 ]);
 
 /** Served by the proxy, not dynalite (whose DescribeTimeToLive always answers DISABLED). */
-const TTL_OPERATIONS = new Set(['UpdateTimeToLive', 'DescribeTimeToLive']);
+export const TTL_OPERATIONS = new Set(['UpdateTimeToLive', 'DescribeTimeToLive']);
 
 /**
  * dynalite answers an operation it lacks (TransactWriteItems, PartiQL...) with a bare

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Caller } from './caller';
+import type { Caller } from './authorize';
 
 /**
  * The access keys the endpoint accepts, and who each one is.

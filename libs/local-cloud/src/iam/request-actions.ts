@@ -51,8 +51,9 @@ const events: Record<string, Mapper> = {
   DescribeEventBus: onBus('events:DescribeEventBus'),
   DeleteEventBus: onBus('events:DeleteEventBus'),
   ListEventBuses: anyResource('events:ListEventBuses'),
-  PutPermission: onBus('events:PutPermission', 'EventBusName'),
-  RemovePermission: onBus('events:RemovePermission', 'EventBusName'),
+  // The reference gives these no resource type: a bus policy is managed on `*`.
+  PutPermission: anyResource('events:PutPermission'),
+  RemovePermission: anyResource('events:RemovePermission'),
   PutRule: (input, account) => one('events:PutRule', ruleArn(input, account), input.EventPattern ? patternContext(String(input.EventPattern)) : undefined),
   DescribeRule: onRule('events:DescribeRule'),
   ListRules: anyResource('events:ListRules'),
@@ -242,7 +243,8 @@ const monitoring: Record<string, Mapper> = {
   GetMetricData: anyResource('cloudwatch:GetMetricData'),
   ListMetrics: anyResource('cloudwatch:ListMetrics'),
   PutMetricAlarm: onAlarm('cloudwatch:PutMetricAlarm'),
-  DescribeAlarms: anyResource('cloudwatch:DescribeAlarms'),
+  // Listing actions whose reference names a resource type ask on every resource of that type.
+  DescribeAlarms: (_input, account) => one('cloudwatch:DescribeAlarms', alarmArn(account, '*')),
   DescribeAlarmsForMetric: anyResource('cloudwatch:DescribeAlarmsForMetric'),
   DescribeAlarmHistory: (input, account) => one('cloudwatch:DescribeAlarmHistory', input.AlarmName ? alarmArn(account, input.AlarmName) : '*'),
   DeleteAlarms: onAlarms('cloudwatch:DeleteAlarms'),
@@ -286,12 +288,12 @@ const schemas: Record<string, Mapper> = {
   DescribeRegistry: onRegistry('schemas:DescribeRegistry'),
   UpdateRegistry: onRegistry('schemas:UpdateRegistry'),
   DeleteRegistry: onRegistry('schemas:DeleteRegistry'),
-  ListRegistries: anyResource('schemas:ListRegistries'),
+  ListRegistries: (_input, account) => one('schemas:ListRegistries', arnOf(account, 'schemas', 'registry/*')),
   CreateSchema: onSchema('schemas:CreateSchema'),
   UpdateSchema: onSchema('schemas:UpdateSchema'),
   DescribeSchema: onSchema('schemas:DescribeSchema'),
   DeleteSchema: onSchema('schemas:DeleteSchema'),
-  ListSchemas: onRegistry('schemas:ListSchemas'),
+  ListSchemas: (input, account) => one('schemas:ListSchemas', arnOf(account, 'schemas', `schema/${input.RegistryName}/*`)),
   ListSchemaVersions: onSchema('schemas:ListSchemaVersions'),
 };
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AwsError } from '../errors';
 import type { AccessKeys } from './access-keys';
 import { accessDeniedError, signatureError } from './auth-errors';
-import type { Authorizer, Caller } from './caller';
+import type { Authorizer, Caller } from './authorize';
 import { requestActions, type Account, type RequestAction } from './request-actions';
 import type { IncomingSignedRequest, SigV4Verifier, Verification } from './sigv4-verifier';
 

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Checksum, SourceData } from '@smithy/types';
 import type { AccessKeys } from './access-keys';
-import type { Caller } from './caller';
+import type { Caller } from './authorize';
 
 /**
  * Signature Version 4 verification: the signature of a request is computed again with the SDK's own signer

@@ -3,7 +3,7 @@ import { queryProtocolHandler } from '../aws-query';
 import { AwsError } from '../errors';
 import type { RestRequest, RestResponse } from '../protocol';
 import type { AccessKeys } from './access-keys';
-import type { Caller } from './caller';
+import type { Caller } from './authorize';
 
 /**
  * STS on the endpoint, in the query protocol the SDK and the CLI speak to it (https://docs.aws.amazon.com/STS/latest/APIReference/):

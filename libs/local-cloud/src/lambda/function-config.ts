@@ -10,8 +10,6 @@ export interface FunctionRegistration {
   /** The service's folder (where `serverless.yml` is). */
   servicePath: string;
   environment?: Record<string, string>;
-  /** The execution role (the template's `Role`): the function's calls are signed with a session of it. */
-  roleArn?: string;
   /** Lambda's default is 3 seconds. */
   timeoutSeconds?: number;
   memorySizeMb?: number;

@@ -187,7 +187,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** The signer's hash, on node:crypto (what @smithy/hash-node does). */
-class NodeSha256 implements Checksum {
+export class NodeSha256 implements Checksum {
   private hash;
 
   constructor(private readonly secret?: SourceData) {

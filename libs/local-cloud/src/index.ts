@@ -230,11 +230,10 @@ function publicHostname(host: string): string {
   return ['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(host) ? 'localhost' : host;
 }
 
-/** In-process functions call the emulator; dummy credentials stop the SDK from looking for real ones. */
+/**
+ * In-process functions call the emulator. A function with a role gets its session's keys over these; one without
+ * (a test's fixture) acts as the administrator (iam/access-keys.ts), never with the host's own credentials.
+ */
 function functionEnvironment(url: string, cloud: Cloud): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: url,
-    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }),
-    AWS_REGION: cloud.region,
-  };
+  return { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: cloud.region };
 }

@@ -168,6 +168,10 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     // Parsed once: for IAM, the fault plan's scope (table names) and the usage meter.
+    if (operation && !DYNALITE_OPERATIONS.has(operation) && !TTL_OPERATIONS.has(operation)) {
+      cloud.record({ service: 'dynamodb', type: 'operation.unsupported', operation });
+      return rejectUnsupported(operation, res);
+    }
     const input = jsonObject(body);
     try {
       options.authorize?.(operation, input ?? {});
@@ -177,10 +181,6 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
       return answerError(res, error.statusCode, error.code, error.message);
     }
     if (TTL_OPERATIONS.has(operation)) return serveTimeToLive(operation, body, res);
-    if (operation && !DYNALITE_OPERATIONS.has(operation)) {
-      cloud.record({ service: 'dynamodb', type: 'operation.unsupported', operation });
-      return rejectUnsupported(operation, res);
-    }
     const tables = tablesOf(input);
     const site = { names: tables, context: { operation, tableName: tables.join(',') } };
     if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {

@@ -40,7 +40,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   const stacks = await loadSystem(
     ['event-bus', 'notifications'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
-    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId },
+    { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   stack = stacks.find((s) => s.stackName === 'shop-notifications-dev')!;
   events = new EventBridgeClient(config());

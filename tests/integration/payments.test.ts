@@ -41,7 +41,7 @@ beforeAll(async () => {
   const stacks = await loadSystem(
     ['event-bus', 'payments'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
     {
-      endpoint: local.url, functions: local.lambda, httpApis: local.http, region: local.cloud.region, accountId: local.cloud.accountId,
+      endpoint: local.url, functions: local.lambda, httpApis: local.http, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies,
       functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     },
   );

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   const dashboard = await mountDashboard(local, { apiBaseUrl });
   local.faults.set(process.env.LOCAL_CLOUD_FAULTS);
   if (Object.keys(faults.rules).length > 0 || faults.delay) log(`faults on (LOCAL_CLOUD_FAULTS): ${JSON.stringify(local.faults.snapshot().plan)}; GET ${local.url}/_local/faults counts them`);
+  if (!iam) log('IAM off (LOCAL_CLOUD_IAM=off): every call is allowed');
   const bus = stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName;
   log(`HTTP routes: ${local.http.routeKeys().join(', ')}`);
   log(`ready in ${seconds(started)}: HTTP ${apiBaseUrl}, dashboard ${dashboard.url}, AWS endpoint ${local.url} (AWS_ENDPOINT_URL), bus ${String(bus)}, ${stacks.length} stacks loaded; Ctrl-C stops`);

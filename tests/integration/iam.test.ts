@@ -1,119 +1,80 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { startSystem, type System } from '../support/system';
+import path from 'node:path';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { loadSystem, readPackagedService, type PackagedService } from '../../libs/local-cloud/src/cloudformation/loader';
+import { policyDocument } from '../../libs/local-cloud/src/iam/policy-document';
+import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
+import { SERVICES_DIR } from '../../scripts/package-services';
+import { orderConfirmedEvent } from '../../services/orders/src/domain/events';
+import type { Order } from '../../services/orders/src/domain/order';
+import { notificationRequestOf } from '../../services/notifications/src/domain/notification-request';
 
 /**
- * IAM enforced on the whole system: every function runs with a session of its own role (as the packaged templates
- * define it), and the emulator decides each of its calls with the role's policies and the resource policies.
+ * IAM enforced between services on a real template: the notification saga as packaged, its role with one permission
+ * removed (dynamodb:PutItem, which its Claim step needs), fails that step with AWS's AccessDenied, as it would on AWS.
  */
-let system: System;
+
+let local: LocalCloud;
+let sfn: SFNClient;
+const TABLE = 'shop-notifications-dev-notifications';
+
+/** The packaged notifications template with dynamodb:PutItem taken out of the saga role's policy. */
+function withoutClaimPermission(service: PackagedService): PackagedService {
+  const template = structuredClone(service.template);
+  const role = template.Resources.NotificationSagaRole!.Properties as { Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: string[] }> } }> };
+  const statements = role.Policies[0]!.PolicyDocument.Statement;
+  const claim = statements.find((s) => s.Action.includes('dynamodb:PutItem'))!;
+  claim.Action = claim.Action.filter((action) => action !== 'dynamodb:PutItem');
+  return { ...service, template };
+}
 
 beforeAll(async () => {
-  system = await startSystem({ timeScale: 0.001 });
-}, 120_000);
-afterAll(() => system?.stop());
-
-/** A client signed with the session the emulator hands a function (its AWS_ACCESS_KEY_ID...). */
-function asFunction<T>(functionName: string, Client: new (config: object) => T): T {
-  const credentials = system.local.functionCredentials.of(system.local.lambda.getFunction(functionName))!;
-  return new Client({
-    endpoint: system.local.url,
-    region: system.local.cloud.region,
-    maxAttempts: 1,
-    credentials: { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken },
-  });
-}
-
-const putEvent = (source: string) =>
-  new PutEventsCommand({ Entries: [{ EventBusName: 'shop-dev', Source: source, DetailType: 'OrderConfirmed.v1', Detail: JSON.stringify({ metadata: {}, data: {} }) }] });
-
-async function refusal(work: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await work;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('expected AccessDenied, but the call succeeded');
-}
-
-describe("the payments publisher putting an event with the orders' source", () => {
-  const publisher = 'shop-payments-dev-publish';
-
-  it('puts its own source', async () => {
-    const events = asFunction(publisher, EventBridgeClient);
-    const answer = await events.send(putEvent('shop.payments'));
-    expect(answer.FailedEntryCount).toBe(0);
-    events.destroy();
-  });
-
-  it("is denied by its role's condition (events:source) and by the bus policy's explicit deny", async () => {
-    const events = asFunction(publisher, EventBridgeClient);
-    const denied = await refusal(events.send(putEvent('shop.orders')));
-    expect(denied.name).toBe('AccessDeniedException');
-    // The bus policy's Deny decides first (an explicit deny wins over everything).
-    expect(denied.message).toMatch(/is not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:000000000000:event-bus\/shop-dev with an explicit deny in a resource-based policy/);
-
-    const roleArn = system.local.lambda.getFunction(publisher).roleArn!;
-    const policies = system.local.iam.policies;
-    const busArn = system.local.cloud.arn('events', 'event-bus/shop-dev');
-    const busPolicy = policies.resourcePolicyOf(busArn);
-    const rolePolicies = policies.identityPoliciesOf(roleArn)!;
-    try {
-      // Without the bus policy, the role's own condition still denies it: no identity policy allows shop.orders.
-      policies.setResourcePolicy(busArn, undefined);
-      const byRole = await refusal(events.send(putEvent('shop.orders')));
-      expect(byRole).toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/because no identity-based policy allows the events:PutEvents action/) });
-
-      // A role allowed every source is still denied by the bus policy alone.
-      policies.setResourcePolicy(busArn, busPolicy);
-      policies.putRolePolicy(roleArn, 'any-source', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }] });
-      const byBus = await refusal(events.send(putEvent('shop.orders')));
-      expect(byBus.message).toMatch(/with an explicit deny in a resource-based policy/);
-    } finally {
-      policies.setResourcePolicy(busArn, busPolicy);
-      policies.putRole({ arn: roleArn, trustPolicy: policies.resourcePolicyOf(roleArn)!, inlinePolicies: rolePolicies });
-      events.destroy();
-    }
-  });
+  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  const [bus, notifications] = ['event-bus', 'notifications'].map((s) => readPackagedService(path.join(SERVICES_DIR, s)));
+  await loadSystem([bus!, withoutClaimPermission(notifications!)], { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies });
+  sfn = new SFNClient({ endpoint: local.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+});
+afterAll(async () => {
+  sfn.destroy();
+  await local.stop();
 });
 
-describe('a function whose role lacks one permission', () => {
-  it("gets AccessDenied, and its saga step fails (settleOrder without dynamodb:UpdateItem: the order saga's Confirm)", async () => {
-    const settleOrder = system.local.lambda.getFunction('shop-orders-dev-settleOrder');
-    const policies = system.local.iam.policies;
-    const original = policies.identityPoliciesOf(settleOrder.roleArn!)!;
-    const withoutUpdate = original.map(({ name, policy }) => ({
-      name,
-      policy: {
-        ...policy,
-        Statement: policy.Statement.map((statement) =>
-          Array.isArray(statement.Action) ? { ...statement, Action: statement.Action.filter((action) => action !== 'dynamodb:UpdateItem') } : statement,
-        ),
-      },
-    }));
-    policies.putRole({ arn: settleOrder.roleArn!, trustPolicy: policies.resourcePolicyOf(settleOrder.roleArn!)!, inlinePolicies: withoutUpdate });
-    const sfn = new SFNClient(system.aws);
-    try {
-      expect((await system.http('PUT', '/inventory/SKU-IAM-DENIED', { available: 5 })).status).toBe(200);
-      const placed = await system.http('POST', '/orders', {
-        customerId: 'cust-iam',
-        customerEmail: 'iam-denied@example.com',
-        currency: 'EUR',
-        items: [{ sku: 'SKU-IAM-DENIED', quantity: 1, unitPrice: 1299 }],
-        paymentToken: 'tok_visa',
-      });
-      expect(placed.status).toBe(202);
-      const executionArn = system.local.cloud.arn('states', `execution:shop-orders-dev-order:${placed.body.orderId}`);
-      const failures = await system.waitFor(async () => {
-        const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-        const failed = events.filter((event) => event.type === 'LambdaFunctionFailed').map((event) => event.lambdaFunctionFailedEventDetails);
-        return failed.length > 0 && failed;
-      }, 'a failed step of the order saga');
-      expect(failures[0]).toMatchObject({ error: 'AccessDeniedException', cause: expect.stringContaining('is not authorized to perform: dynamodb:UpdateItem') });
-      expect((await system.http('GET', `/orders/${placed.body.orderId}`)).body.status).not.toBe('CONFIRMED');
-    } finally {
-      policies.putRole({ arn: settleOrder.roleArn!, trustPolicy: policies.resourcePolicyOf(settleOrder.roleArn!)!, inlinePolicies: original });
-      sfn.destroy();
-    }
+let orders = 0;
+async function notify(): Promise<{ status?: string; error?: string; cause?: string; executionArn: string }> {
+  const n = String(++orders).padStart(12, '0');
+  const at = '2026-11-23T12:00:00.000Z';
+  const order: Order = {
+    orderId: `3f1d2c3b-4a59-4687-9a0b-${n}`, customerId: `cust-${n}`, customerEmail: `customer-${n}@example.com`, currency: 'EUR',
+    items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], total: 1299, paymentToken: 'tok_visa', status: 'CONFIRMED', createdAt: at, updatedAt: at,
+  };
+  const input = notificationRequestOf({ ...orderConfirmedEvent(order, new Date(at)), id: `envelope-${n}` } as never);
+  const stateMachineArn = local.cloud.arn('states', 'stateMachine:shop-notifications-dev-notification');
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `iam-${n}`, input: JSON.stringify(input) }));
+  for (;;) {
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status !== 'RUNNING') return { ...execution, executionArn: executionArn! };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a saga whose role lacks one permission', () => {
+  it('fails the step that needs it with AccessDenied, which its Retry sees as DynamoDB.AmazonDynamoDBException', async () => {
+    const execution = await notify();
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'DynamoDB.AmazonDynamoDBException' });
+    expect(execution.cause).toContain(
+      `assumed-role/shop-notifications-dev-NotificationSagaRole/iam-000000000001 is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:${local.cloud.accountId}:table/${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
+    );
+    expect(execution.cause).toContain('Status Code: 400; Error Code: AccessDeniedException');
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn }));
+    const failedSteps = events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.resource);
+    // Claim's Retry (States.ALL, 5 attempts) ran: six denied calls, then the execution failed at Claim.
+    expect(failedSteps).toEqual(Array(6).fill('putItem'));
+  });
+
+  it('goes past that step once the role has the permission again', async () => {
+    const roleArn = `arn:aws:iam::${local.cloud.accountId}:role/shop-notifications-dev-NotificationSagaRole`;
+    const table = `arn:aws:dynamodb:us-east-1:${local.cloud.accountId}:table/${TABLE}`;
+    local.iam.policies.putRolePolicy(roleArn, 'claim', policyDocument({ Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: table }] }, 'claim'));
+    const execution = await notify();
+    expect(execution.status).toBe('SUCCEEDED');
   });
 });

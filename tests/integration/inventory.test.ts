@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
 import { startLocalCloud, type CloudActivity, type LocalCloud } from '../../libs/local-cloud/src';
 import { SERVICES_DIR } from '../../scripts/package-services';
+import { ruleToQueue } from '../support/rule-queue';
 import { orderCancelledEvent, orderPlacedEvents } from '../../services/orders/src/domain/events';
 import type { Order } from '../../services/orders/src/domain/order';
 
@@ -52,10 +53,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(new DynamoDBClient(config));
 
   // What inventory publishes, captured by a test rule whose target is a queue.
-  captureUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'inventory-test-capture' }))).QueueUrl!;
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: captureUrl, AttributeNames: ['QueueArn'] }));
-  await events.send(new PutRuleCommand({ Name: 'inventory-test-capture', EventBusName: BUS, EventPattern: JSON.stringify({ source: ['shop.inventory'] }) }));
-  await events.send(new PutTargetsCommand({ Rule: 'inventory-test-capture', EventBusName: BUS, Targets: [{ Id: 'capture', Arn: Attributes!.QueueArn! }] }));
+  ({ queueUrl: captureUrl } = await ruleToQueue({ events, sqs }, { name: 'inventory-test-capture', eventBusName: BUS, eventPattern: { source: ['shop.inventory'] }, targetId: 'capture' }));
 });
 
 afterAll(async () => {

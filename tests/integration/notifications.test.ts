@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
 import { startLocalCloud, type FaultPlanInput, type LocalCloud } from '../../libs/local-cloud/src';
 import type { CloudActivity } from '../../libs/local-cloud/src/cloud';
 import { SERVICES_DIR } from '../../scripts/package-services';
+import { ruleToQueue } from '../support/rule-queue';
 import { redriveExecution } from '../../scripts/redrive-dlq';
 import { orderCancelledEvent, orderConfirmedEvent } from '../../services/orders/src/domain/events';
 import type { CancelReason, Order } from '../../services/orders/src/domain/order';
@@ -50,11 +51,7 @@ beforeAll(async () => {
   publisher = new EventPublisher({ eventBusName: 'shop-dev', client: events });
 
   // What notifications publishes, captured by a test rule → queue.
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'test-notification-sent' }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  await events.send(new PutRuleCommand({ Name: 'test-notification-sent', EventBusName: 'shop-dev', EventPattern: JSON.stringify({ source: ['shop.notifications'] }) }));
-  await events.send(new PutTargetsCommand({ Rule: 'test-notification-sent', EventBusName: 'shop-dev', Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn! }] }));
-  sentEventsQueue = QueueUrl!;
+  ({ queueUrl: sentEventsQueue } = await ruleToQueue({ events, sqs }, { name: 'test-notification-sent', eventBusName: 'shop-dev', eventPattern: { source: ['shop.notifications'] } }));
   local.cloud.monitor.on('activity', (activity: CloudActivity) => {
     if (activity.type === 'fault.injected') injected.push(activity);
   });

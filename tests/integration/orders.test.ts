@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventPublisher, type DomainEvent } from '@shop/events';
 import { loadSystem, readPackagedService, type LoadedStack } from '../../libs/local-cloud/src/cloudformation/loader';
 import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
 import { SERVICES_DIR } from '../../scripts/package-services';
+import { ruleToQueue } from '../support/rule-queue';
 import { setOutcomeTimeout } from '../support/system';
 import { inventoryReservationFailedEvent, inventoryReservedEvent } from '../../services/inventory/src/domain/events';
 import { paymentCompletedEvent, paymentFailedEvent } from '../../services/payments/src/domain/events';
@@ -62,10 +63,7 @@ beforeAll(async () => {
   sfn = new SFNClient(config);
   db = DynamoDBDocumentClient.from(new DynamoDBClient(config));
 
-  captureUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'orders-test-capture' }))).QueueUrl!;
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: captureUrl, AttributeNames: ['QueueArn'] }));
-  await events.send(new PutRuleCommand({ Name: 'orders-test-capture', EventBusName: BUS, EventPattern: JSON.stringify({ source: ['shop.orders'] }) }));
-  await events.send(new PutTargetsCommand({ Rule: 'orders-test-capture', EventBusName: BUS, Targets: [{ Id: 'capture', Arn: Attributes!.QueueArn! }] }));
+  ({ queueUrl: captureUrl } = await ruleToQueue({ events, sqs }, { name: 'orders-test-capture', eventBusName: BUS, eventPattern: { source: ['shop.orders'] }, targetId: 'capture' }));
 });
 
 afterAll(async () => {

@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventPublisher } from '@shop/events';
 import { loadSystem, readPackagedService } from '../../libs/local-cloud/src/cloudformation/loader';
 import { startLocalCloud, type LocalCloud } from '../../libs/local-cloud/src';
 import { SERVICES_DIR } from '../../scripts/package-services';
+import { ruleToQueue } from '../support/rule-queue';
 import { orderCancelledEvent, orderPlacedEvents } from '../../services/orders/src/domain/events';
 import { orderTotal, type Order } from '../../services/orders/src/domain/order';
 import { PaymentsTable } from '../../services/payments/src/adapters/payments-table';
@@ -61,11 +62,7 @@ beforeAll(async () => {
   payments = new PaymentsTable('shop-payments-dev-payments', documents);
 
   // What payments publishes, captured by a test rule into a queue.
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'payments-outbox' }));
-  outbox = QueueUrl!;
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outbox, AttributeNames: ['QueueArn'] }));
-  await events.send(new PutRuleCommand({ Name: 'test-payments-outbox', EventBusName: 'shop-dev', EventPattern: JSON.stringify({ source: ['shop.payments'] }) }));
-  await events.send(new PutTargetsCommand({ Rule: 'test-payments-outbox', EventBusName: 'shop-dev', Targets: [{ Id: 'outbox', Arn: Attributes!.QueueArn }] }));
+  ({ queueUrl: outbox } = await ruleToQueue({ events, sqs }, { name: 'test-payments-outbox', eventBusName: 'shop-dev', eventPattern: { source: ['shop.payments'] }, targetId: 'outbox' }, 'payments-outbox'));
 }, 60_000);
 
 afterAll(async () => {

@@ -17,7 +17,8 @@ let sfn: SFNClient;
 const clients = () => ({ sqs, events, lambda, sfn });
 
 beforeAll(async () => {
-  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  // The fixtures declare no roles or queue policies: IAM is off; its checks between services are tested in libs/local-cloud/src/iam/.
+  local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
   sqs = new SQSClient(config());
   events = new EventBridgeClient(config());
   lambda = new LambdaClient(config());

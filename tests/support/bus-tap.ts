@@ -1,5 +1,6 @@
-import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteMessageBatchCommand, DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteRuleCommand, EventBridgeClient, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { ruleToQueue } from './rule-queue';
 
 /** An event as it crossed the bus (captured by a test rule on `shop.*` into a queue). */
 export interface BusEvent {
@@ -29,10 +30,7 @@ export interface AwsClientConfig {
 export async function createBusTap(config: AwsClientConfig, bus: string, name: string): Promise<BusTap> {
   const sqs = new SQSClient(config);
   const eventBridge = new EventBridgeClient(config);
-  const { QueueUrl: tapUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const tapArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: tapUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  await eventBridge.send(new PutRuleCommand({ Name: name, EventBusName: bus, EventPattern: JSON.stringify({ source: [{ prefix: 'shop.' }] }) }));
-  await eventBridge.send(new PutTargetsCommand({ Rule: name, EventBusName: bus, Targets: [{ Id: 'tap', Arn: tapArn }] }));
+  const { queueUrl: tapUrl } = await ruleToQueue({ events: eventBridge, sqs }, { name, eventBusName: bus, eventPattern: { source: [{ prefix: 'shop.' }] }, targetId: 'tap' });
   const seen: BusEvent[] = [];
   return {
     async events() {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { FaultInjector } from './faults/injector';
-import { PolicyAuthorizer } from './iam/authorize';
+import { PolicyAuthorizer, type Caller } from './iam/authorize';
 import { PolicyStore } from './iam/policy-store';
 import { abortableDelay } from './timers';
 import { UsageMeter } from './usage/usage-meter';
@@ -49,12 +49,15 @@ export interface SqsMessageAttribute {
 }
 
 export interface SqsApi {
-  /** Throws AwsError `AWS.SimpleQueueService.NonExistentQueue` when the queue does not exist. */
+  /**
+   * Throws AwsError `AWS.SimpleQueueService.NonExistentQueue` when the queue does not exist, and
+   * `AccessDeniedException` when `caller` (the service or role sending) may not send to it.
+   */
   sendMessage(
     queueArnOrUrl: string,
     body: string,
     attributes?: Record<string, SqsMessageAttribute>,
-    options?: { messageGroupId?: string; messageDeduplicationId?: string; delaySeconds?: number },
+    options?: { messageGroupId?: string; messageDeduplicationId?: string; delaySeconds?: number; caller?: Caller },
   ): Promise<{ MessageId: string }>;
 }
 
@@ -104,9 +107,10 @@ export interface LambdaApi {
   /**
    * Asynchronous (Event) invoke with Lambda's own semantics: accepted at once; a function error is
    * retried by "Lambda" (MaximumRetryAttempts, default 2) and then sent to the function's on-failure
-   * destination / DLQ. Throws only when the invoke itself is refused (unknown function).
+   * destination / DLQ. Throws only when the invoke itself is refused (unknown function, or `caller` may not invoke it:
+   * AccessDeniedException).
    */
-  invokeAsync(functionArnOrName: string, payload: string): Promise<void>;
+  invokeAsync(functionArnOrName: string, payload: string, options?: { caller?: Caller }): Promise<void>;
 }
 
 export interface SnsApi {

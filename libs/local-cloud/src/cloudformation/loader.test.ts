@@ -103,7 +103,8 @@ const appStack = service('app-dev', {
 let local: LocalCloud;
 let stacks: LoadedStack[];
 beforeAll(async () => {
-  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  // The fixture declares no roles or policies: IAM is off here; its checks between services are tested in iam/.
+  local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
   // Given in the "wrong" order: the loader must put the exporting stack first.
   stacks = await loadSystem([appStack, busStack], { endpoint: local.url, functions: local.lambda, accountId: local.cloud.accountId, httpApis: local.http });
 });

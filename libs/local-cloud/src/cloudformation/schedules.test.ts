@@ -49,7 +49,8 @@ describe('CloudFormation: schedules', () => {
   let local: LocalCloud;
   let sqs: SQSClient;
   beforeAll(async () => {
-    local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+    // The fixture declares no roles or policies: IAM is off here; its checks between services are tested in iam/.
+    local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
     sqs = new SQSClient(clientConfig(local.url));
   });
   afterAll(async () => {

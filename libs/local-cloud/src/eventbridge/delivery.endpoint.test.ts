@@ -11,7 +11,8 @@ let sqs: SQSClient;
 let sfn: SFNClient;
 
 beforeAll(async () => {
-  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  // The fixture declares no roles or policies: IAM is off here; its checks between services are tested in iam/.
+  local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
   events = new EventBridgeClient(clientConfig(local.url));
   sqs = new SQSClient(clientConfig(local.url));
   sfn = new SFNClient(clientConfig(local.url));

@@ -1,6 +1,9 @@
 import type { Cloud, SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
 import { holdBack, unlimitedAbortController } from '../faults/injector';
+import { accessDeniedError, requireAllowed } from '../iam/access-denied';
+import type { Caller } from '../iam/authorize';
+import { eventBusArn } from '../iam/resource-arns';
 import { renderTargetInput, type TargetInputConfig } from './input';
 import {
   EVENT_AGE_SECONDS_RANGE,
@@ -54,6 +57,14 @@ export interface DeliveryOrder {
 export type BusForwarder = (busArn: string, event: EventBridgeEvent, detail: string) => Promise<void>;
 
 export type TargetService = 'sqs' | 'lambda' | 'states' | 'events';
+
+/** The action a delivery to each kind of target is authorized as. */
+const TARGET_ACTIONS: Record<TargetService, string> = {
+  sqs: 'sqs:SendMessage',
+  lambda: 'lambda:InvokeFunction',
+  states: 'states:StartExecution',
+  events: 'events:PutEvents',
+};
 
 /** The service a target ARN points at, when the emulator can deliver to it. */
 export function targetServiceOf(arn: string): TargetService | undefined {
@@ -177,7 +188,7 @@ export class TargetDeliveries {
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) return this.drop(order, 'the emulator was stopped before the event was delivered');
       try {
-        await this.send(target, payload, event);
+        await this.send(order, payload);
         this.record('delivery.succeeded', order, { attempt });
         return;
       } catch (error) {
@@ -198,12 +209,15 @@ export class TargetDeliveries {
     return this.random() * Math.min(RETRY_BACKOFF_CAP_MS, RETRY_BACKOFF_BASE_MS * 2 ** (retry - 1));
   }
 
-  private async send(target: RuleTarget, payload: string, event: EventBridgeEvent): Promise<void> {
-    switch (targetServiceOf(target.Arn)) {
+  private async send(order: DeliveryOrder, payload: string): Promise<void> {
+    const { target, event } = order;
+    const service = targetServiceOf(target.Arn);
+    const caller = service ? this.callerFor(order, TARGET_ACTIONS[service], service === 'events' ? eventBusArn(target.Arn, this.cloud) : target.Arn, 'target') : undefined;
+    switch (service) {
       case 'sqs': {
         // A FIFO target needs SqsParameters.MessageGroupId and a queue with content-based deduplication (API_SqsParameters).
         const groupId = target.SqsParameters?.MessageGroupId;
-        await this.cloud.sqs.sendMessage(target.Arn, payload, undefined, groupId ? { messageGroupId: groupId } : undefined);
+        await this.cloud.sqs.sendMessage(target.Arn, payload, undefined, { ...(groupId && { messageGroupId: groupId }), caller });
         return;
       }
       case 'lambda':
@@ -211,7 +225,7 @@ export class TargetDeliveries {
         // succeeded. A function error is retried by Lambda itself and then goes to the function's own
         // on-failure destination / DLQ, never to this rule target's DLQ. Only a refused invoke
         // (unknown function, throttled) is a delivery failure here.
-        await this.cloud.lambda.invokeAsync(target.Arn, payload);
+        await this.cloud.lambda.invokeAsync(target.Arn, payload, { caller });
         return;
       case 'states':
         await this.cloud.states.startExecution({ stateMachineArn: target.Arn, input: payload });
@@ -245,11 +259,42 @@ export class TargetDeliveries {
       ...(exhausted ? { EXHAUSTED_RETRY_CONDITION: stringAttribute(exhausted) } : {}),
     };
     try {
-      await this.cloud.sqs.sendMessage(dlqArn, scheduled && payload !== undefined ? payload : JSON.stringify(order.event), attributes);
+      const caller = this.callerFor(order, 'sqs:SendMessage', dlqArn, 'dead-letter queue');
+      await this.cloud.sqs.sendMessage(dlqArn, scheduled && payload !== undefined ? payload : JSON.stringify(order.event), attributes, { caller });
       this.record('delivery.dead-lettered', order, { deadLetterQueueArn: dlqArn, errorCode: failure.code, retryAttempts: retries });
     } catch (error) {
       this.drop(order, `sending to the dead-letter queue ${dlqArn} failed: ${messageOf(error)}`, { errorCode: failure.code, deadLetterQueueArn: dlqArn });
     }
+  }
+
+  /**
+   * Who calls the target or the DLQ. EventBridge calls a rule's target as itself, events.amazonaws.com with the rule as
+   * aws:SourceArn, so the target's resource policy must allow it: the queue policy, the function's permission; so must
+   * the DLQ's queue policy (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html,
+   * eb-rule-dlq.html). That caller is answered, and the queue or function decides (after telling a missing one:
+   * NO_RESOURCE). A target that needs a role (a state machine, a bus given one) is called with the target's RoleArn
+   * (eb-use-identity-based.html), and Scheduler calls every target, and the DLQ, with the schedule's role
+   * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role,
+   * configuring-schedule-dlq.html): the role must trust the service (sts:AssumeRole with the rule or schedule as
+   * aws:SourceArn) and may make the call, checked here. A denial is AccessDeniedException: NO_PERMISSIONS, not retried.
+   */
+  private callerFor(order: DeliveryOrder, action: string, resource: string, what: 'target' | 'dead-letter queue'): Caller | undefined {
+    const scheduled = order.origin === 'scheduler';
+    const principal = scheduled ? 'scheduler.amazonaws.com' : 'events.amazonaws.com';
+    const asService: Caller = { kind: 'service', principal, sourceArn: order.ruleArn, sourceAccount: this.cloud.accountId };
+    const roleArn = order.target.RoleArn;
+    const service = what === 'target' ? targetServiceOf(order.target.Arn) : 'sqs';
+    // A bus of this account given no role: EventBridge forwards as it always has, with no policy to check.
+    if (!scheduled && service === 'events' && !roleArn) return undefined;
+    if (!(scheduled || service === 'states' || service === 'events')) return asService;
+    if (!roleArn) {
+      if (this.cloud.iam.enabled) throw accessDeniedError(`${principal} needs the target's RoleArn to call ${order.target.Arn}, and it has none`);
+      return undefined;
+    }
+    requireAllowed(this.cloud.iam, { caller: asService, action: 'sts:AssumeRole', resource: roleArn });
+    const asRole: Caller = { kind: 'role', roleArn, sessionName: order.ruleName };
+    requireAllowed(this.cloud.iam, { caller: asRole, action, resource });
+    return asRole;
   }
 
   private drop(order: DeliveryOrder, reason: string, extra: Record<string, unknown> = {}): void {

@@ -509,7 +509,8 @@ describe('EventBridge in startLocalCloud: SDK clients end to end', () => {
   const config = () => ({ endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
   beforeAll(async () => {
-    local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+    // The fixture declares no roles or policies: IAM is off here; its checks between services are tested in iam/.
+    local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
   });
 
   afterAll(async () => {

@@ -82,7 +82,8 @@ export class FakeTargets {
 }
 
 export function testEventBridge(options: EventBridgeOptions & { timeScale?: number; schedules?: ScheduleMode } = {}) {
-  const cloud = new Cloud({ timeScale: options.timeScale ?? 0.0001, schedules: options.schedules });
+  // The fixtures declare no roles or policies: IAM is off; its checks on deliveries are tested in iam/.
+  const cloud = new Cloud({ timeScale: options.timeScale ?? 0.0001, schedules: options.schedules, iam: false });
   const targets = new FakeTargets();
   targets.wire(cloud);
   const events = new EventBridgeService(cloud, options);

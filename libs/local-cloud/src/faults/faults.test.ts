@@ -24,7 +24,8 @@ let unique = 0;
 const config = () => clientConfig(local.url);
 
 beforeEach(async () => {
-  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  // The fixtures declare no roles or policies: IAM is off here; its checks between services are tested in iam/.
+  local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
 });
 afterEach(() => local.stop());
 

@@ -26,8 +26,16 @@ beforeAll(async () => {
 afterAll(() => local.stop());
 
 describe('the packaged templates as IAM evaluates them', () => {
-  it("lets the payments publisher put shop.payments events on the bus, not shop.orders (its role's condition)", () => {
+  it("lets the payments publisher put shop.payments events on the bus, not shop.orders: its role's condition alone denies them", () => {
     expect(putEvents(paymentsPublisher(), 'shop.payments')).toEqual({ allowed: true });
+    const busPolicy = local.iam.policies.resourcePolicyOf(busArn());
+    expect(busPolicy?.Statement.map((s) => s.Sid)).toContain('shop-dev-only-orders-puts-its-source');
+    local.iam.policies.setResourcePolicy(busArn(), undefined);
+    try {
+      expect(putEvents(paymentsPublisher(), 'shop.orders')).toMatchObject({ allowed: false, explicitDeny: false, message: expect.stringMatching(/because no identity-based policy allows the events:PutEvents action$/) });
+    } finally {
+      local.iam.policies.setResourcePolicy(busArn(), busPolicy);
+    }
     expect(putEvents(paymentsPublisher(), 'shop.orders')).toMatchObject({ allowed: false, explicitDeny: true });
   });
 

@@ -16,7 +16,8 @@ let count = 0;
 
 beforeAll(async () => {
   // Lambda's throttle backoff (1 s doubling to 5 min) and its retry waits become milliseconds.
-  local = await startLocalCloud({ port: 0, timeScale: 0.001 });
+  // The fixtures declare no roles or policies: IAM is off here; its checks between services are tested in iam/.
+  local = await startLocalCloud({ port: 0, timeScale: 0.001, iam: false });
   // One attempt: the SDK would otherwise retry a throttle by itself.
   lambda = new LambdaClient({ ...clientConfig(local.url), maxAttempts: 1 });
   sqs = new SQSClient(clientConfig(local.url));

@@ -1,4 +1,5 @@
 import type { Cloud, LambdaInvokeResult } from '../cloud';
+import { requireAllowed } from '../iam/access-denied';
 import type { LambdaFunction } from './function-config';
 
 /**
@@ -43,14 +44,18 @@ export async function sendToDestination(cloud: Cloud, destinationArn: string, ou
   const kind = outcome.condition === 'Success' ? 'on-success' : 'on-failure';
   try {
     if (service === 'sqs') {
+      asFunctionRole(cloud, outcome.fn, 'sqs:SendMessage', destinationArn);
       await cloud.sqs.sendMessage(destinationArn, JSON.stringify(record));
     } else if (service === 'lambda') {
+      asFunctionRole(cloud, outcome.fn, 'lambda:InvokeFunction', destinationArn);
       await cloud.lambda.invokeAsync(destinationArn, JSON.stringify(record));
     } else if (service === 'events') {
+      const detailType = `Lambda Function Invocation Result - ${outcome.condition === 'Success' ? 'Success' : 'Failure'}`;
+      asFunctionRole(cloud, outcome.fn, 'events:PutEvents', destinationArn, { 'events:source': 'lambda', 'events:detail-type': detailType });
       const result = await cloud.events.putEvents([
         {
           Source: 'lambda',
-          DetailType: `Lambda Function Invocation Result - ${outcome.condition === 'Success' ? 'Success' : 'Failure'}`,
+          DetailType: detailType,
           Detail: JSON.stringify(record),
           Resources: [outcome.fn.arn, destinationArn],
           EventBusName: destinationArn,
@@ -77,6 +82,7 @@ export async function sendToDeadLetterQueue(cloud: Cloud, queueArn: string, outc
   const errorMessage = (error?.errorMessage ?? `Event age exceeded after ${outcome.attempts} attempts`).slice(0, 1024);
   try {
     if (queueArn.split(':')[2] !== 'sqs') throw new Error('only SQS dead-letter queues are emulated');
+    asFunctionRole(cloud, outcome.fn, 'sqs:SendMessage', queueArn);
     await cloud.sqs.sendMessage(queueArn, outcome.payload, {
       RequestID: { DataType: 'String', StringValue: outcome.requestId },
       ErrorCode: { DataType: 'Number', StringValue: '200' },
@@ -87,6 +93,16 @@ export async function sendToDeadLetterQueue(cloud: Cloud, queueArn: string, outc
     // Lambda emits the DeadLetterErrors metric when it cannot write to the DLQ.
     cloud.record({ service: 'lambda', type: 'destination.failed', functionName: outcome.fn.functionName, destination: queueArn, kind: 'dead-letter-queue', error: String(failure) });
   }
+}
+
+/**
+ * Lambda sends to destinations and to the dead-letter queue with the function's execution role
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#destinations-permissions). A
+ * function registered with no role (a test's, not a template's: CloudFormation requires Role) is not checked.
+ */
+function asFunctionRole(cloud: Cloud, fn: LambdaFunction, action: string, resource: string, context?: Record<string, string>): void {
+  if (!fn.roleArn) return;
+  requireAllowed(cloud.iam, { caller: { kind: 'role', roleArn: fn.roleArn, sessionName: fn.functionName }, action, resource, context });
 }
 
 function parseJson(text: string): unknown {

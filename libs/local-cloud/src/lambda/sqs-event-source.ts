@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Cloud, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
+import { requireAllowed } from '../iam/access-denied';
 import type { ReceivedMessage } from '../sqs/model';
 import { compileFilterCriteria, type FilterCriteria, type RecordFilter } from './filter-criteria';
 
@@ -27,7 +28,12 @@ export interface EventSourceMappingOptions {
   filterCriteria?: FilterCriteria;
   /** Default true (templates may give booleans as strings). */
   enabled?: boolean | string;
+  /** The function's execution role, which the poller receives and deletes with (set by LambdaService). */
+  roleArn?: string;
 }
+
+/** What Lambda's poller calls on the queue with the function's role (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions). */
+export const POLLER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
 
 /** The SQS API the poller calls (the JSON protocol's operations and shapes), as Lambda's pollers call SQS. */
 export type SqsDispatch = (operation: string, input: Record<string, unknown>) => Promise<any>;
@@ -64,6 +70,7 @@ export class SqsEventSourceMapping {
   readonly batchSize: number;
   readonly maximumBatchingWindowInSeconds: number;
   readonly functionResponseTypes: string[];
+  private readonly roleArn?: string;
   private readonly filter?: RecordFilter;
   private readonly stopping = new AbortController();
   /** Resolves when the mapping stops: ends a long poll under way. */
@@ -78,6 +85,7 @@ export class SqsEventSourceMapping {
   ) {
     this.functionName = options.functionName;
     this.queueArn = options.queueArn;
+    this.roleArn = options.roleArn;
     this.batchSize = Number(options.batchSize ?? 10);
     this.maximumBatchingWindowInSeconds = Number(options.maximumBatchingWindowInSeconds ?? 0);
     this.functionResponseTypes = options.functionResponseTypes ?? [];
@@ -139,6 +147,8 @@ export class SqsEventSourceMapping {
   }
 
   private async receive(queueUrl: string, max: number, waitSeconds: number): Promise<ReceivedMessage[]> {
+    // A role that loses the permission stops the poller's receives (each poll fails, and is tried again).
+    if (this.roleArn) requireAllowed(this.cloud.iam, { caller: { kind: 'role', roleArn: this.roleArn, sessionName: this.functionName }, action: 'sqs:ReceiveMessage', resource: this.queueArn });
     const receiving = this.sqs('ReceiveMessage', {
       QueueUrl: queueUrl,
       MaxNumberOfMessages: max,

@@ -19,7 +19,8 @@ describe('EventBridge Scheduler, through the SDK', () => {
     scheduler.send(new CreateScheduleCommand({ ScheduleExpression: 'rate(15 minutes)', FlexibleTimeWindow: { Mode: 'OFF' }, ...input }));
 
   beforeAll(async () => {
-    local = await startLocalCloud({ port: 0, timeScale: 0.0001, schedules: 'automatic' });
+    // The fixture declares no roles or policies: IAM is off here; its checks between services are tested in iam/.
+    local = await startLocalCloud({ port: 0, timeScale: 0.0001, schedules: 'automatic', iam: false });
     const config = { endpoint: local.url, region: 'us-east-1', credentials };
     scheduler = new SchedulerClient(config);
     sqs = new SQSClient(config);

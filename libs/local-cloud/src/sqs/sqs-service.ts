@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Cloud, SqsApi, SqsMessageAttribute } from '../cloud';
+import { requireAllowed } from '../iam/access-denied';
+import type { Caller } from '../iam/authorize';
 import { AwsError } from '../errors';
 import { ALL_ATTRIBUTE_NAMES, COMPUTED_ATTRIBUTES, parseQueuePolicy, parseRedriveAllowPolicy, validateAttributes } from './attributes';
 import {
@@ -82,9 +84,11 @@ export class SqsService implements SqsApi {
     queueArnOrUrl: string,
     body: string,
     attributes?: Record<string, SqsMessageAttribute>,
-    options: { messageGroupId?: string; messageDeduplicationId?: string; delaySeconds?: number } = {},
+    options: { messageGroupId?: string; messageDeduplicationId?: string; delaySeconds?: number; caller?: Caller } = {},
   ): Promise<{ MessageId: string }> {
     const queue = this.resolveQueue(queueArnOrUrl);
+    // A queue that does not exist is answered as such first; then its policy and the caller's decide.
+    if (options.caller) requireAllowed(this.cloud.iam, { caller: options.caller, action: 'sqs:SendMessage', resource: queue.arn });
     const { MessageId } = this.send(queue, {
       QueueUrl: queue.url,
       MessageBody: body,

@@ -345,7 +345,7 @@ export class Execution {
 
   /** Calls the integration; a waitForTaskToken task then waits for its token. */
   private async perform(task: IntegrationTask, parameters: unknown, callback: CallbackTask | undefined, submitted: (result: unknown) => void): Promise<unknown> {
-    const result = await this.integrations.call(task.resource, parameters, { stateMachineArn: this.machine.arn, executionArn: this.arn });
+    const result = await this.integrations.call(task.resource, parameters, { stateMachineArn: this.machine.arn, executionArn: this.arn, roleArn: this.machine.roleArn });
     if (!callback) return result;
     submitted(result);
     callback.startHeartbeat();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Cloud, LambdaInvokeResult, PutEventsEntry, SqsMessageAttribute } from '../cloud';
 import { AwsError } from '../errors';
+import { eventBusArn, functionArn, queueArn, tableArn } from '../iam/resource-arns';
 import { md5Hex, md5OfAttributes } from '../sqs/md5';
 import { isObject } from './asl';
 import type { TaskResource } from './resources';
@@ -16,6 +17,8 @@ import { StatesError } from './states-error';
 export interface TaskTarget {
   stateMachineArn: string;
   executionArn: string;
+  /** The state machine's role: every call a Task makes is made with it. */
+  roleArn: string;
 }
 
 // The DynamoDB exceptions modelled for GetItem / PutItem / UpdateItem / DeleteItem; Step Functions reports any
@@ -41,6 +44,14 @@ const DYNAMODB_COMMANDS = {
   'dynamodb:deleteItem': (input: any): any => new DeleteItemCommand(input),
 } as const;
 
+// The error a Task gets for a denied call to each service, and the service's name in its cause (`Service: AWSLambda`).
+const SERVICE_ERRORS: Record<string, { error: string; service: string; statusCode: number }> = {
+  lambda: { error: 'Lambda.AWSLambdaException', service: 'AWSLambda', statusCode: 403 },
+  dynamodb: { error: 'DynamoDB.AmazonDynamoDBException', service: 'AmazonDynamoDBv2', statusCode: 400 },
+  events: { error: 'EventBridge.AmazonEventBridgeException', service: 'AmazonEventBridge', statusCode: 400 },
+  sqs: { error: 'SQS.AmazonSQSException', service: 'AmazonSQS', statusCode: 400 },
+};
+
 export class Integrations {
   private dynamodbClient?: DynamoDBClient;
 
@@ -51,8 +62,9 @@ export class Integrations {
     this.dynamodbClient = undefined;
   }
 
-  call(resource: TaskResource, parameters: unknown, target: TaskTarget): Promise<unknown> {
+  async call(resource: TaskResource, parameters: unknown, target: TaskTarget): Promise<unknown> {
     const { action } = resource;
+    this.authorize(resource, parameters, target);
     switch (action) {
       case 'lambda:function':
         return this.invokeFunction(resource.arn, parameters);
@@ -64,6 +76,37 @@ export class Integrations {
         return this.sendMessage(parameters);
       default:
         return this.dynamodb(action, parameters);
+    }
+  }
+
+  /**
+   * Step Functions makes each Task's call with the state machine's role
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html): a call the role may not make
+   * fails the Task with the service's error, AccessDeniedException, which the Java SDK Step Functions uses names after
+   * its generic class when it does not model it: `Lambda.AWSLambdaException`, `DynamoDB.AmazonDynamoDBException`,
+   * `EventBridge.AmazonEventBridgeException`, `SQS.AmazonSQSException`. So a Retry or Catch sees it as on AWS.
+   */
+  private authorize(resource: TaskResource, parameters: unknown, target: TaskTarget): void {
+    const where = this.cloud;
+    const fields = (isObject(parameters) ? parameters : {}) as Record<string, unknown>;
+    const requests: Array<{ action: string; resource: string; context?: Record<string, string> }> = [];
+    const [service, api] = resource.action.split(':') as [string, string];
+    if (resource.action === 'lambda:function') requests.push({ action: 'lambda:InvokeFunction', resource: functionArn(resource.arn, where) });
+    else if (resource.action === 'lambda:invoke') requests.push({ action: 'lambda:InvokeFunction', resource: functionArn(String(fields.FunctionName), where) });
+    else if (resource.action === 'sqs:sendMessage') requests.push({ action: 'sqs:SendMessage', resource: queueArn(String(fields.QueueUrl), where) });
+    else if (resource.action === 'events:putEvents') {
+      for (const entry of Array.isArray(fields.Entries) ? fields.Entries : []) {
+        const { EventBusName: bus, Source: source, DetailType: detailType } = (isObject(entry) ? entry : {}) as Record<string, unknown>;
+        const context = { ...(typeof source === 'string' && { 'events:source': source }), ...(typeof detailType === 'string' && { 'events:detail-type': detailType }) };
+        requests.push({ action: 'events:PutEvents', resource: eventBusArn(typeof bus === 'string' ? bus : undefined, where), context });
+      }
+    } else requests.push({ action: `${service}:${api.charAt(0).toUpperCase()}${api.slice(1)}`, resource: tableArn(String(fields.TableName), where) });
+    const caller = { kind: 'role' as const, roleArn: target.roleArn, sessionName: target.executionArn.split(':').pop()! };
+    for (const request of requests) {
+      const decision = this.cloud.iam.authorize({ caller, ...request });
+      if (decision.allowed) continue;
+      const { error, service: serviceName, statusCode } = SERVICE_ERRORS[service]!;
+      throw new StatesError(error, serviceCause(decision.message, serviceName, statusCode, 'AccessDeniedException'));
     }
   }
 

@@ -95,7 +95,8 @@ export function closeTestClouds(): void {
 }
 
 export function testStepFunctions(timeScale = 0.001) {
-  const cloud = new Cloud({ timeScale });
+  // The fixtures declare no roles or policies: IAM is off; its checks on Task calls are tested in iam/.
+  const cloud = new Cloud({ timeScale, iam: false });
   const fakes = new Fakes();
   fakes.wire(cloud);
   const sfn = new StepFunctionsService(cloud);

@@ -210,6 +210,20 @@ async function withPlaceOrderEnvironment<T>(changes: Record<string, string>, dur
   }
 }
 
+/** Runs `during` with an inline policy of these statements added to a function's role, then restores the role. */
+async function withRolePolicy<T>(functionName: string, statements: Array<Record<string, unknown>>, during: () => Promise<T>): Promise<T> {
+  const roleArn = local.lambda.getFunction(functionName).roleArn!;
+  const policies = local.iam.policies;
+  const inlinePolicies = policies.identityPoliciesOf(roleArn)!;
+  const trustPolicy = policies.resourcePolicyOf(roleArn)!;
+  policies.putRolePolicy(roleArn, 'test-extra', { Version: '2012-10-17', Statement: statements });
+  try {
+    return await during();
+  } finally {
+    policies.putRole({ arn: roleArn, trustPolicy, inlinePolicies });
+  }
+}
+
 async function executionCount(): Promise<number> {
   return (await sfn.send(new ListExecutionsCommand({ stateMachineArn: sagaArn(), maxResults: 1000 }))).executions!.length;
 }
@@ -492,7 +506,17 @@ describe('Idempotency-Key: a retry after the first attempt got as far as its sag
     const body = orderBody();
     const key = randomUUID();
     const before = await executionCount();
-    const refused = await withPlaceOrderEnvironment({ ORDER_STATE_MACHINE_ARN: `${sagaArn()}-missing` }, () => post(body, key));
+    // A state machine that does not exist, which placeOrder's role may use: otherwise IAM refuses both calls first,
+    // and whether the saga started stays unknown (AccessDenied says nothing about the execution).
+    const missing = `${sagaArn()}-missing`;
+    const refused = await withRolePolicy(
+      fn('placeOrder'),
+      [
+        { Effect: 'Allow', Action: 'states:StartExecution', Resource: missing },
+        { Effect: 'Allow', Action: 'states:DescribeExecution', Resource: `${missing.replace(':stateMachine:', ':execution:')}:*` },
+      ],
+      () => withPlaceOrderEnvironment({ ORDER_STATE_MACHINE_ARN: missing }, () => post(body, key)),
+    );
     expect(refused).toEqual({ statusCode: 503, body: { message: expect.stringContaining('retry later') } });
     expect(await storedOrdersOf(body.customerId)).toEqual([]);
 

@@ -42,8 +42,10 @@ class OfflineEnvironmentFromLocalCloud {
           const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
           throw new Error(`function ${definition.name} is not loaded in the local AWS at ${endpoint} (${reason}). \`npm start\` loads every packaged service before starting serverless offline.`);
         }
-        // The emulator's copy already merges provider.environment into each function's, resolved.
-        definition.environment = variables;
+        // The emulator's copy already merges provider.environment into each function's, resolved. Lambda adds the
+        // credentials of the function's execution role to it; serverless offline would hand every worker this
+        // process's own (AWS_* are copied over), so the emulator's session of the role is set here.
+        definition.environment = { ...variables, ...(await functionCredentials(endpoint, definition.name)) };
         this.log?.verbose(`${definition.name}: ${Object.keys(variables).length} environment variables from ${endpoint}`);
       }
       service.provider.environment = {};
@@ -51,6 +53,19 @@ class OfflineEnvironmentFromLocalCloud {
       client.destroy();
     }
   }
+}
+
+/**
+ * The function's credentials as the emulator hands them to it (`GET /_local/lambda/credentials`): AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of a session of its execution role.
+ * @param {string} endpoint
+ * @param {string} functionName
+ * @returns {Promise<Record<string, string>>}
+ */
+async function functionCredentials(endpoint, functionName) {
+  const response = await fetch(`${endpoint.replace(/\/$/, '')}/_local/lambda/credentials?FunctionName=${encodeURIComponent(functionName)}`);
+  if (!response.ok) throw new Error(`the local AWS at ${endpoint} has no credentials for ${functionName}: ${response.status} ${await response.text()}`);
+  return /** @type {Record<string, string>} */ (await response.json());
 }
 
 module.exports = OfflineEnvironmentFromLocalCloud;

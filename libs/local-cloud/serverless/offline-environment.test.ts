@@ -7,6 +7,13 @@ let local: LocalCloud;
 beforeAll(async () => {
   local = await startLocalCloud({ port: 0 });
   local.lambda.registerFunction({ functionName: 'shop-orders-dev-getOrder', handler: 'handlers.echo', servicePath: path.join(__dirname, '../src/lambda/fixtures'), environment: { ORDERS_TABLE: 'shop-orders-dev-orders' } });
+  local.lambda.registerFunction({
+    functionName: 'shop-orders-dev-settleOrder',
+    handler: 'handlers.echo',
+    servicePath: path.join(__dirname, '../src/lambda/fixtures'),
+    environment: { ORDERS_TABLE: 'shop-orders-dev-orders' },
+    roleArn: 'arn:aws:iam::000000000000:role/shop-orders-dev-settleOrder-us-east-1-lambdaRole',
+  });
 });
 afterAll(() => local.stop());
 
@@ -40,6 +47,18 @@ describe('the serverless offline environment plugin', () => {
     await applyWith(local.url, serverless);
     expect(getOrder.environment).toEqual({ ORDERS_TABLE: 'shop-orders-dev-orders' });
     expect(serverless.service.provider.environment).toEqual({});
+  });
+
+  it("adds the credentials of the function's role, as Lambda does (serverless offline would hand it this process's)", async () => {
+    const settleOrder: { name: string; environment?: unknown } = { name: 'shop-orders-dev-settleOrder' };
+    await applyWith(local.url, serverlessWith({ settleOrder }));
+    const credentials = local.functionCredentials.of(local.lambda.getFunction('shop-orders-dev-settleOrder'))!;
+    expect(settleOrder.environment).toEqual({
+      ORDERS_TABLE: 'shop-orders-dev-orders',
+      AWS_ACCESS_KEY_ID: credentials.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey,
+      AWS_SESSION_TOKEN: credentials.SessionToken,
+    });
   });
 
   it('names the function that the emulator has not loaded, and how to load it', async () => {

@@ -6,6 +6,12 @@ import { createDynamoDb, type LocalDynamoDb } from './dynamodb/local-dynamodb';
 import type { FaultInjector } from './faults/injector';
 import { faultRoutes } from './faults/routes';
 import { HttpApis } from './apigateway/http-api';
+import { AccessKeys } from './iam/access-keys';
+import { FunctionCredentials } from './iam/function-credentials';
+import { functionCredentialsRoute } from './iam/function-credentials-route';
+import { RequestGuard } from './iam/request-guard';
+import { SigV4Verifier } from './iam/sigv4-verifier';
+import { StsService, stsQueryHandler } from './iam/sts-service';
 import { EventBridgeService } from './eventbridge/service';
 import { LocalSchedules } from './scheduler/local-schedules';
 import { createSchedulerRestService } from './scheduler/scheduler-rest';
@@ -35,6 +41,8 @@ export { FaultPlanError, parseFaultPlan, type FaultPlanInput } from './faults/pl
 export { LocalCloudServer } from './server';
 export { assertPortFree, listenOn, type PortAdvice } from './listen';
 export { SqsService } from './sqs/sqs-service';
+export { AccessKeys, type TemporaryCredentials } from './iam/access-keys';
+export { FUNCTION_CREDENTIALS_PATH } from './iam/function-credentials-route';
 export { UsageMeter, type Usage } from './usage/usage-meter';
 export { PolicyAuthorizer, type AuthorizationRequest, type Authorizer, type Caller, type Decision } from './iam/authorize';
 export { PolicyStore } from './iam/policy-store';
@@ -95,6 +103,10 @@ export interface LocalCloud {
   /** SNS: topics, subscriptions, deliveries; `sns.listEmails(filter?)` for what e-mail subscriptions got. */
   sns: SnsService;
   dynamodb: LocalDynamoDb;
+  /** The access keys the endpoint accepts; `keys.issue(roleArn, sessionName)` makes a role session's. */
+  keys: AccessKeys;
+  /** Each function's credentials, a session of its execution role. */
+  functionCredentials: FunctionCredentials;
   /** The fault plan in force: `faults.set(plan)`, `faults.snapshot()` (also `GET`/`PUT /_local/faults`). */
   faults: FaultInjector;
   /** What AWS would bill, counted per resource: `usage.snapshot()`, `usage.reset()` (also `GET /_local/usage`, `POST /_local/usage/reset`). */
@@ -109,7 +121,9 @@ export const DEFAULT_PORT = 4566;
 /** Starts the emulator's endpoint with every service registered on it. */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const cloud = new Cloud(options);
-  const server = new LocalCloudServer();
+  const keys = new AccessKeys();
+  const guard = new RequestGuard(new SigV4Verifier(keys), keys, cloud.iam, cloud);
+  const server = new LocalCloudServer({ admit: (request, serve) => guard.admit(request, serve) });
   for (const route of faultRoutes(cloud)) server.registerLocalRoute(route);
   for (const route of usageRoutes(cloud)) server.registerLocalRoute(route);
   const host = options.host ?? '127.0.0.1';
@@ -118,52 +132,59 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const sqs = new SqsService(cloud, { baseUrl: url });
   cloud.sqs = sqs;
-  server.registerJsonService({ targetPrefix: 'AmazonSQS', signingName: 'sqs', contentType: 'application/x-amz-json-1.0', dispatch: (operation, input) => sqs.dispatch(operation, input) });
-  server.registerRestService({ signingName: 'sqs', handle: sqsQueryHandler((operation, input) => sqs.dispatch(operation, input)) });
+  const sqsDispatch = guard.guarded('sqs', (operation, input) => sqs.dispatch(operation, input));
+  server.registerJsonService({ targetPrefix: 'AmazonSQS', signingName: 'sqs', contentType: 'application/x-amz-json-1.0', dispatch: sqsDispatch });
+  server.registerRestService({ signingName: 'sqs', handle: sqsQueryHandler(sqsDispatch) });
 
+  const functionCredentials = new FunctionCredentials(keys);
   const lambda = new LambdaService(cloud, {
     invoker: options.invoker ?? new InProcessInvoker(),
     environment: functionEnvironment(url, cloud),
     sqs: (operation, input) => sqs.dispatch(operation, input),
+    credentials: (fn) => functionCredentials.environmentOf(fn),
   });
   cloud.lambda = lambda;
-  server.registerRestService({ signingName: 'lambda', handle: lambdaRestHandler(lambda) });
+  server.registerRestService({ signingName: 'lambda', handle: lambdaRestHandler(lambda, guard.authorizerFor('lambda')) });
+  server.registerLocalRoute(functionCredentialsRoute(lambda, functionCredentials));
+
+  const sts = new StsService({ accountId: cloud.accountId, keys, roles: { has: (roleArn) => cloud.iam.policies.hasRole(roleArn) }, caller: () => guard.caller('sts') });
+  server.registerRestService({ signingName: 'sts', handle: stsQueryHandler(guard.guarded('sts', (operation, input) => sts.dispatch(operation, input))) });
 
   const events = new EventBridgeService(cloud);
   cloud.events = events;
-  server.registerJsonService({ targetPrefix: 'AWSEvents', signingName: 'events', contentType: 'application/x-amz-json-1.1', dispatch: (op, input) => events.dispatch(op, input) });
+  server.registerJsonService({ targetPrefix: 'AWSEvents', signingName: 'events', contentType: 'application/x-amz-json-1.1', dispatch: guard.guarded('events', (op, input) => events.dispatch(op, input)) });
 
   // Scheduler's targets are delivered by EventBridge's delivery code, so events.drain() waits for them too.
-  const scheduler = createSchedulerRestService(cloud, events.targetDeliveries);
+  const scheduler = createSchedulerRestService(cloud, events.targetDeliveries, guard.authorizerFor('scheduler'));
   server.registerRestService(scheduler);
   const schedules = new LocalSchedules(events, scheduler.service);
   for (const route of schedules.routes()) server.registerLocalRoute(route);
 
   const states = new StepFunctionsService(cloud);
   cloud.states = states;
-  server.registerJsonService({ targetPrefix: 'AWSStepFunctions', signingName: 'states', contentType: 'application/x-amz-json-1.0', dispatch: (op, input) => states.dispatch(op, input) });
+  server.registerJsonService({ targetPrefix: 'AWSStepFunctions', signingName: 'states', contentType: 'application/x-amz-json-1.0', dispatch: guard.guarded('states', (op, input) => states.dispatch(op, input)) });
 
   const http = new HttpApis(cloud, lambda);
 
-  const schemas = createSchemasRestService(cloud);
+  const schemas = createSchemasRestService(cloud, guard.authorizerFor('schemas'));
   server.registerRestService(schemas);
 
-  const ses = createSesRestService(cloud);
+  const ses = createSesRestService(cloud, guard.authorizerFor('ses'));
   server.registerRestService(ses);
   for (const route of ses.localRoutes) server.registerLocalRoute(route);
 
-  const sns = createSnsEndpoint(cloud, url);
+  const sns = createSnsEndpoint(cloud, url, guard.authorizerFor('sns'));
   cloud.sns = sns.service;
   server.registerRestService(sns.rest);
   for (const route of sns.localRoutes) server.registerLocalRoute(route);
 
-  const cloudwatch = createCloudWatchEndpoint(cloud, { queueGauges: () => sqs.queueGauges() });
+  const cloudwatch = createCloudWatchEndpoint(cloud, { queueGauges: () => sqs.queueGauges() }, guard.authorizerFor('monitoring'));
   cloud.cloudwatch = cloudwatch.service;
   server.registerJsonService(cloudwatch.json);
   server.registerRestService(cloudwatch.rest);
   for (const route of cloudwatch.localRoutes) server.registerLocalRoute(route);
 
-  const dynamodb = await createDynamoDb(cloud, { path: options.dynamodbPath });
+  const dynamodb = await createDynamoDb(cloud, { path: options.dynamodbPath, authorize: guard.authorizerFor('dynamodb') });
   server.registerRawService(dynamodb);
   // Step Functions' DynamoDB tasks reach it through the endpoint too, so they meet the same faults as the SDK's calls.
   cloud.dynamodbEndpoint = url;
@@ -185,6 +206,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cloudwatch: cloudwatch.service,
     sns: sns.service,
     dynamodb,
+    keys,
+    functionCredentials,
     faults: cloud.faults,
     usage: cloud.usage,
     iam: cloud.iam,
@@ -207,11 +230,10 @@ function publicHostname(host: string): string {
   return ['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(host) ? 'localhost' : host;
 }
 
-/** In-process functions call the emulator; dummy credentials stop the SDK from looking for real ones. */
+/**
+ * In-process functions call the emulator. A function with a role gets its session's keys over these; one without
+ * (a test's fixture) acts as the administrator (iam/access-keys.ts), never with the host's own credentials.
+ */
 function functionEnvironment(url: string, cloud: Cloud): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: url,
-    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }),
-    AWS_REGION: cloud.region,
-  };
+  return { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: cloud.region };
 }

@@ -35,9 +35,9 @@ beforeAll(async () => {
   server.registerRawService({
     targetPrefix: 'DynamoDB_20120810',
     signingName: 'dynamodb',
-    handle(req, res) {
+    handle(_req, res, body) {
       res.writeHead(200, { 'content-type': 'text/plain' });
-      req.pipe(res);
+      res.end(body);
     },
   });
   const { port } = await server.listen(0, '127.0.0.1');

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors';
+import type { IncomingSignedRequest } from './iam/sigv4-verifier';
 import { listenOn } from './listen';
 import {
   jsonErrorResponse,
@@ -31,11 +32,11 @@ export interface RestServiceRegistration {
   handle(request: RestRequest): Promise<RestResponse>;
 }
 
-/** A service that takes the raw request (body unread) and answers it itself, e.g. a proxy. */
+/** A service that answers the request itself, e.g. a proxy (the endpoint has read the body, to check its signature). */
 export interface RawServiceRegistration {
   targetPrefix?: string;
   signingName: string;
-  handle(req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void>;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void | Promise<void>;
 }
 
 /** An unsigned route for local tools and the dashboard, under /_local/ (no AWS service has such paths). */
@@ -48,6 +49,11 @@ export interface LocalRoute {
 export interface LocalCloudServerOptions {
   /** Where unexpected (500) errors are reported; console.error by default. */
   logError?: (message: string, error: unknown) => void;
+  /**
+   * Runs each AWS request (not the /_local/ routes) once its body is read: IAM's RequestGuard checks its signature
+   * and holds who signed it while `serve` runs, so the service can authorize the operation (iam/request-guard.ts).
+   */
+  admit?: (request: IncomingSignedRequest, serve: () => Promise<void>) => Promise<void>;
 }
 
 const HEALTH_PATH = '/_local/health';
@@ -64,10 +70,12 @@ export class LocalCloudServer {
   private readonly localRoutes = new Map<string, LocalRoute>();
   private readonly server = http.createServer((req, res) => void this.route(req, res));
   private readonly logError: (message: string, error: unknown) => void;
+  private readonly admit: NonNullable<LocalCloudServerOptions['admit']>;
   private address?: AddressInfo;
 
   constructor(options: LocalCloudServerOptions = {}) {
     this.logError = options.logError ?? ((message, error) => console.error(message, error));
+    this.admit = options.admit ?? ((_request, serve) => serve());
     // Long polls (SQS WaitTimeSeconds up to 20 s) must not be cut by Node's default request timeout.
     this.server.requestTimeout = 0;
   }
@@ -133,21 +141,10 @@ export class LocalCloudServer {
         return writeResponse(res, await this.handleRest(local, request, requestId));
       }
       const target = header(req, 'x-amz-target');
-      if (target) {
-        const [prefix = '', operation = ''] = splitTarget(target);
-        const raw = this.rawByPrefix.get(prefix);
-        if (raw) return await raw.handle(req, res);
-        const json = this.jsonByPrefix.get(prefix);
-        if (json) return writeResponse(res, await this.dispatchJson(json, operation, await readBody(req), requestId));
-      } else {
-        const signingName = signingServiceOf(req.headers, url.searchParams);
-        const raw = signingName ? this.rawBySigningName.get(signingName) : undefined;
-        if (raw) return await raw.handle(req, res);
-        const rest = signingName ? this.restBySigningName.get(signingName) : undefined;
-        if (rest) {
-          const request: RestRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: await readBody(req) };
-          return writeResponse(res, await this.handleRest(rest, request, requestId));
-        }
+      const serve = this.serviceFor(req, res, url, target, requestId);
+      if (serve) {
+        const body = await readBody(req);
+        return await this.admit({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, () => serve(body));
       }
       req.resume();
       const what = target ? `target ${target}` : `${req.method} ${url.pathname}`;
@@ -157,6 +154,26 @@ export class LocalCloudServer {
       if (!res.headersSent) writeResponse(res, jsonErrorResponse(toAwsError(error), 'application/x-amz-json-1.1', requestId));
       else res.destroy();
     }
+  }
+
+  /** What serves an AWS request: by its X-Amz-Target prefix (JSON protocols), else by the service its signature names. */
+  private serviceFor(req: http.IncomingMessage, res: http.ServerResponse, url: URL, target: string | undefined, requestId: string): ((body: Buffer) => Promise<void>) | undefined {
+    const restRequest = (body: Buffer): RestRequest => ({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    if (target) {
+      const [prefix = '', operation = ''] = splitTarget(target);
+      const raw = this.rawByPrefix.get(prefix);
+      if (raw) return async (body) => raw.handle(req, res, body);
+      const json = this.jsonByPrefix.get(prefix);
+      if (json) return async (body) => writeResponse(res, await this.dispatchJson(json, operation, body, requestId));
+      return undefined;
+    }
+    const signingName = signingServiceOf(req.headers, url.searchParams);
+    if (!signingName) return undefined;
+    const raw = this.rawBySigningName.get(signingName);
+    if (raw) return async (body) => raw.handle(req, res, body);
+    const rest = this.restBySigningName.get(signingName);
+    if (rest) return async (body) => writeResponse(res, await this.handleRest(rest, restRequest(body), requestId));
+    return undefined;
   }
 
   private async dispatchJson(service: JsonServiceRegistration, operation: string, body: Buffer, requestId: string): Promise<RestResponse> {

@@ -1,18 +1,19 @@
 import { DynamoDBClient, type ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { clientPerCredentials } from './client-per-credentials';
 import { traced } from './tracing';
 
 /**
- * One client of each kind per process (reused across warm invocations), created at first use inside a handler:
- * locally, functions share a process and see their environment (AWS_ENDPOINT_URL...) only while they run. Each one is
- * traced: its calls are subsegments of the function's X-Ray trace. One module per client, so that a function's bundle
- * loads only the SDK clients it uses (each costs tens of milliseconds of its cold start).
+ * One client of each kind per process and credentials (reused across warm invocations), created at first use inside a
+ * handler: locally, functions share a process and see their environment (AWS_ENDPOINT_URL, their role's
+ * credentials...) only while they run (client-per-credentials.ts). Each one is traced: its calls are subsegments of
+ * the function's X-Ray trace. One module per client, so that a function's bundle loads only the SDK clients it uses
+ * (each costs tens of milliseconds of its cold start).
  */
-let documentClient: DynamoDBDocumentClient | undefined;
-
-export const dynamoDocuments = () =>
-  (documentClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }));
+export const dynamoDocuments = clientPerCredentials(() =>
+  DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }),
+);
 
 /** Every item a Scan answers, following LastEvaluatedKey (a page holds at most 1 MB). */
 export async function* scanItems<T>(input: Omit<ScanCommandInput, 'ExclusiveStartKey'>, client: Pick<DynamoDBDocumentClient, 'send'> = dynamoDocuments()): AsyncGenerator<T> {

@@ -1,7 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { clientPerCredentials } from './client-per-credentials';
 import { traced } from './tracing';
 
 /** The process's EventBridge client (see dynamodb.ts). */
-let eventBridgeClient: EventBridgeClient | undefined;
-
-export const eventBridge = () => (eventBridgeClient ??= traced(new EventBridgeClient({})));
+export const eventBridge = clientPerCredentials(() => traced(new EventBridgeClient({})));

@@ -1,3 +1,4 @@
+export * from './client-per-credentials';
 export * from './config';
 export * from './dynamodb';
 export * from './event-bridge';

@@ -1,14 +1,12 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import { clientPerCredentials } from './client-per-credentials';
 import { traced } from './tracing';
 
-/** The process's Step Functions client (see dynamodb.ts). */
-let sfnClient: SFNClient | undefined;
-
 /**
- * StartSyncExecution goes to the `sync-` prefixed host on AWS; an endpoint of its own (the local emulator) is one host,
+ * The process's Step Functions client (see dynamodb.ts). StartSyncExecution goes to the `sync-` prefixed host on AWS; an endpoint of its own (the local emulator) is one host,
  * so the prefix is left off there.
  */
-export const stepFunctions = () => (sfnClient ??= traced(new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN ?? process.env.AWS_ENDPOINT_URL) })));
+export const stepFunctions = clientPerCredentials(() => traced(new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN ?? process.env.AWS_ENDPOINT_URL) })));
 
 export type SagaStatus = ExecutionStatus | 'ABSENT';
 

@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud';
 import { queryProtocolHandler } from '../aws-query';
+import { allowAll, type Authorize } from '../iam/request-guard';
 import type { RestRequest, RestResponse } from '../protocol';
 import { jsonResponse } from '../schemas/rest-json';
 import type { JsonServiceRegistration, LocalRoute, RestServiceRegistration } from '../server';
@@ -24,9 +25,12 @@ export interface CloudWatchEndpoint {
   localRoutes: LocalRoute[];
 }
 
-export function createCloudWatchEndpoint(cloud: Cloud, options: CloudWatchOptions): CloudWatchEndpoint {
+export function createCloudWatchEndpoint(cloud: Cloud, options: CloudWatchOptions, authorize: Authorize = allowAll): CloudWatchEndpoint {
   const service = new CloudWatchService(cloud, options);
-  const dispatch = (operation: string, input: unknown) => service.dispatch(operation, input);
+  const dispatch = async (operation: string, input: unknown) => {
+    authorize(operation, input);
+    return service.dispatch(operation, input);
+  };
   const postEmf = async ({ body }: RestRequest): Promise<RestResponse> => {
     let metrics = 0;
     const rejected: Array<{ line: string; reason: string }> = [];

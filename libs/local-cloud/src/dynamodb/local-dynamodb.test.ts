@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Cloud, type CloudActivity } from '../cloud';
+import { readBody } from '../protocol';
 import { createDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 
 const clientFor = (endpoint: string) =>
@@ -22,7 +23,7 @@ const clientFor = (endpoint: string) =>
 
 /** Stands in for the emulator's shared endpoint: hands every request to the raw handler. */
 async function serveRaw(dynamodb: LocalDynamoDb): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => dynamodb.handle(req, res));
+  const server = http.createServer(async (req, res) => dynamodb.handle(req, res, await readBody(req)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -17,6 +17,8 @@ import { TimeToLive } from './time-to-live';
 export interface DynamoDbOptions {
   /** LevelDB directory to keep the tables on disk; in memory when absent. */
   path?: string;
+  /** Throws the AwsError to answer when the caller may not make this request (iam/request-guard.ts). */
+  authorize?: (operation: string, input: Record<string, unknown>) => void;
 }
 
 export interface LocalDynamoDb {
@@ -24,13 +26,13 @@ export interface LocalDynamoDb {
   endpoint: string;
   targetPrefix: 'DynamoDB_20120810';
   signingName: 'dynamodb';
-  /** Proxies one DynamoDB JSON request (body not yet read) to dynalite, with the fault plan's DynamoDB faults. */
-  handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
+  /** Proxies one DynamoDB JSON request (its body read by the endpoint) to dynalite, with the fault plan's DynamoDB faults. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The operations dynalite 4.0.0 implements (`validOperations` in its index.js). */
-const DYNALITE_OPERATIONS = new Set([
+export const DYNALITE_OPERATIONS = new Set([
   'BatchGetItem',
   'BatchWriteItem',
   'CreateTable',
@@ -51,14 +53,13 @@ const DYNALITE_OPERATIONS = new Set([
 ]);
 
 /** Served by the proxy, not dynalite (whose DescribeTimeToLive always answers DISABLED). */
-const TTL_OPERATIONS = new Set(['UpdateTimeToLive', 'DescribeTimeToLive']);
+export const TTL_OPERATIONS = new Set(['UpdateTimeToLive', 'DescribeTimeToLive']);
 
 /**
  * dynalite answers an operation it lacks (TransactWriteItems, PartiQL...) with a bare
  * UnknownOperationException that the SDK shows as "UnknownError": say instead what is missing.
  */
-function rejectUnsupported(operation: string, req: http.IncomingMessage, res: http.ServerResponse): void {
-  req.resume();
+function rejectUnsupported(operation: string, res: http.ServerResponse): void {
   const body = JSON.stringify({
     __type: 'com.amazon.coral.service#UnknownOperationException',
     message: `${operation} is not supported by the local DynamoDB (dynalite). Supported: ${[...new Set([...DYNALITE_OPERATIONS, ...TTL_OPERATIONS])].join(', ')}.`,
@@ -80,15 +81,6 @@ function answerJson(res: http.ServerResponse, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function readAll(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** A JSON request body; anything else is answered as AWS does, with a SerializationException. */
@@ -173,17 +165,22 @@ export async function createDynamoDb(cloud: Cloud, options: DynamoDbOptions = {}
     cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode });
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    if (TTL_OPERATIONS.has(operation)) return serveTimeToLive(operation, await readAll(req), res);
-    if (operation && !DYNALITE_OPERATIONS.has(operation)) {
+    // Parsed once: for IAM, the fault plan's scope (table names) and the usage meter.
+    if (operation && !DYNALITE_OPERATIONS.has(operation) && !TTL_OPERATIONS.has(operation)) {
       cloud.record({ service: 'dynamodb', type: 'operation.unsupported', operation });
-      return rejectUnsupported(operation, req, res);
+      return rejectUnsupported(operation, res);
     }
-    // Read whole, so the fault plan can be scoped by table name.
-    const body = await readAll(req);
-    // Parsed once: for the fault plan's scope (table names) and for the usage meter.
     const input = jsonObject(body);
+    try {
+      options.authorize?.(operation, input ?? {});
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      cloud.record({ service: 'dynamodb', type: 'operation', operation, statusCode: error.statusCode });
+      return answerError(res, error.statusCode, error.code, error.message);
+    }
+    if (TTL_OPERATIONS.has(operation)) return serveTimeToLive(operation, body, res);
     const tables = tablesOf(input);
     const site = { names: tables, context: { operation, tableName: tables.join(',') } };
     if (cloud.faults.strikes('dynamodb.throttle', site, 'ProvisionedThroughputExceededException')) {

@@ -15,6 +15,11 @@ export interface LambdaServiceOptions {
   environment?: Record<string, string>;
   /** The SQS API event source mappings poll. */
   sqs?: SqsDispatch;
+  /**
+   * The credentials a function runs with, as Lambda hands them to it (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+   * AWS_SESSION_TOKEN): a session of its execution role. None for a function without a role.
+   */
+  credentials?: (fn: LambdaFunction) => Record<string, string>;
 }
 
 // Invoke payload quotas: 6 MB synchronous, 1 MB asynchronous (raised from 256 KB:
@@ -188,7 +193,7 @@ export class LambdaService implements LambdaApi {
     return result;
   }
 
-  /** Lambda's runtime variables, the service-wide ones, then the function's own (which win). */
+  /** Lambda's runtime variables, the service-wide ones, the function's own, then its role's credentials (reserved: a function cannot set them). */
   private environmentFor(fn: LambdaFunction): Record<string, string> {
     return {
       AWS_REGION: this.cloud.region,
@@ -200,6 +205,7 @@ export class LambdaService implements LambdaApi {
       _HANDLER: fn.handler,
       ...this.options.environment,
       ...fn.environment,
+      ...this.options.credentials?.(fn),
     };
   }
 }

@@ -3,26 +3,33 @@ import { AwsError } from '../errors';
 import type { RestRequest, RestResponse } from '../protocol';
 import type { LambdaFunction } from './function-config';
 import type { LambdaService } from './lambda-service';
+import { allowAll, type Authorize } from '../iam/request-guard';
 
 /**
  * The Lambda REST API the emulator serves (signing name `lambda`): Invoke, plus ListFunctions, GetFunctionConfiguration
  * and ListEventSourceMappings to see what was loaded (serverless offline reads each function's resolved environment
  * with GetFunctionConfiguration). https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
-export function lambdaRestHandler(lambda: LambdaService): (request: RestRequest) => Promise<RestResponse> {
+export function lambdaRestHandler(lambda: LambdaService, authorize: Authorize = allowAll): (request: RestRequest) => Promise<RestResponse> {
   return async (request) => {
     const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/.exec(request.path);
-    if (request.method === 'POST' && invoke) return invokeFunction(lambda, decodeURIComponent(invoke[1]!), request);
+    if (request.method === 'POST' && invoke) {
+      authorize('Invoke', { FunctionName: decodeURIComponent(invoke[1]!), Qualifier: request.query.get('Qualifier') ?? undefined });
+      return invokeFunction(lambda, decodeURIComponent(invoke[1]!), request);
+    }
     const configuration = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/.exec(request.path);
     if (request.method === 'GET' && configuration) {
       const qualifier = request.query.get('Qualifier');
       const identifier = decodeURIComponent(configuration[1]!);
+      authorize('GetFunctionConfiguration', { FunctionName: identifier, Qualifier: qualifier ?? undefined });
       return json(200, functionConfiguration(lambda.getFunction(qualifier ? `${identifier}:${qualifier}` : identifier)));
     }
     if (request.method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(request.path)) {
+      authorize('ListFunctions', {});
       return json(200, { Functions: lambda.listFunctions().map(functionConfiguration) });
     }
     if (request.method === 'GET' && /^\/2015-03-31\/event-source-mappings\/?$/.test(request.path)) {
+      authorize('ListEventSourceMappings', {});
       return json(200, {
         EventSourceMappings: lambda.listEventSourceMappings().map((mapping) => ({
           UUID: mapping.uuid,

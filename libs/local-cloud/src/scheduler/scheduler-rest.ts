@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud';
+import { allowAll, type Authorize } from '../iam/request-guard';
 import type { TargetDeliveries } from '../eventbridge/delivery';
 import type { RestRequest, RestResponse } from '../protocol';
 import { restJsonService, type RestRoute } from '../schemas/rest-json';
@@ -29,11 +30,14 @@ export interface SchedulerRestService {
 }
 
 /** EventBridge Scheduler as a REST-JSON service for `server.registerRestService`. */
-export function createSchedulerRestService(cloud: Cloud, deliveries: TargetDeliveries): SchedulerRestService {
+export function createSchedulerRestService(cloud: Cloud, deliveries: TargetDeliveries, authorize: Authorize = allowAll): SchedulerRestService {
   const service = new SchedulerService(cloud, deliveries);
   const handle = restJsonService({
     routes: SCHEDULER_ROUTES,
-    dispatch: (operation, input) => service.dispatch(operation, input),
+    dispatch: async (operation, input) => {
+      authorize(operation, input);
+      return service.dispatch(operation, input);
+    },
     // Scheduler errors carry a `Message` member.
     errorBody: (error) => ({ Message: error.message }),
   });

@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud';
+import { allowAll, type Authorize } from '../iam/request-guard';
 import type { RestRequest, RestResponse } from '../protocol';
 import { restJsonService, type RestRoute } from './rest-json';
 import { SchemasService } from './schemas-service';
@@ -29,11 +30,14 @@ export interface SchemasRestService {
 }
 
 /** The Schemas registry as a REST-JSON service for `server.registerRestService`. */
-export function createSchemasRestService(cloud: Cloud): SchemasRestService {
+export function createSchemasRestService(cloud: Cloud, authorize: Authorize = allowAll): SchemasRestService {
   const service = new SchemasService(cloud);
   const handle = restJsonService({
     routes: SCHEMAS_ROUTES,
-    dispatch: (operation, input) => service.dispatch(operation, input),
+    dispatch: async (operation, input) => {
+      authorize(operation, input);
+      return service.dispatch(operation, input);
+    },
     // Schemas errors carry `Code` and `Message` members.
     errorBody: (error) => ({ Code: error.code, Message: error.message }),
     jsonNames: { Tags: 'tags' },

@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud';
+import { allowAll, type Authorize } from '../iam/request-guard';
 import type { RestRequest, RestResponse } from '../protocol';
 import { jsonResponse, restJsonService, type RestRoute } from '../schemas/rest-json';
 import { SesService } from './ses-service';
@@ -34,11 +35,14 @@ export interface SesRestService {
 }
 
 /** SES v2 (capture only) as a REST-JSON service for `server.registerRestService`. */
-export function createSesRestService(cloud: Cloud): SesRestService {
+export function createSesRestService(cloud: Cloud, authorize: Authorize = allowAll): SesRestService {
   const service = new SesService(cloud);
   const handle = restJsonService({
     routes: SES_ROUTES,
-    dispatch: (operation, input) => service.dispatch(operation, input),
+    dispatch: async (operation, input) => {
+      authorize(operation, input);
+      return service.dispatch(operation, input);
+    },
     // SES v2 errors carry a lower-case `message` member.
     errorBody: (error) => ({ message: error.message }),
   });

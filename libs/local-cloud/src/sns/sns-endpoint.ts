@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud';
 import { queryProtocolHandler } from '../aws-query';
+import { allowAll, type Authorize } from '../iam/request-guard';
 import type { RestRequest, RestResponse } from '../protocol';
 import { jsonResponse } from '../schemas/rest-json';
 import type { LocalRoute, RestServiceRegistration } from '../server';
@@ -20,7 +21,7 @@ export interface SnsEndpoint {
   localRoutes: LocalRoute[];
 }
 
-export function createSnsEndpoint(cloud: Cloud, endpointUrl: string): SnsEndpoint {
+export function createSnsEndpoint(cloud: Cloud, endpointUrl: string, authorize: Authorize = allowAll): SnsEndpoint {
   const service = new SnsService(cloud, endpointUrl);
   const listEmails = async ({ query }: RestRequest): Promise<RestResponse> => {
     const filter = Object.fromEntries(['to', 'topicArn', 'subject'].flatMap((name) => (query.has(name) ? [[name, query.get(name)!]] : [])));
@@ -32,7 +33,11 @@ export function createSnsEndpoint(cloud: Cloud, endpointUrl: string): SnsEndpoin
   };
   return {
     service,
-    rest: { signingName: 'sns', handle: queryProtocolHandler({ xmlNamespace: XML_NAMESPACE, dispatch: (operation, input) => service.dispatch(operation, input), outputMaps: new Set(['Attributes']) }) },
+    rest: { signingName: 'sns', handle: queryProtocolHandler({ xmlNamespace: XML_NAMESPACE, dispatch: async (operation, input) => {
+          authorize(operation, input);
+          return service.dispatch(operation, input);
+        },
+        outputMaps: new Set(['Attributes']) }) },
     localRoutes: [
       { method: 'GET', path: SNS_EMAILS_PATH, handle: listEmails },
       { method: 'DELETE', path: SNS_EMAILS_PATH, handle: clearEmails },

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocuments, isConditionFailed, requiredEnv, scanItems, traced } from '@shop/service-kit';
+import { clientPerCredentials, dynamoDocuments, isConditionFailed, requiredEnv, scanItems, traced } from '@shop/service-kit';
 import { recordedSend, type NotificationClaim, type SentRecord } from '../domain/claim';
 import type { NotificationTemplate, Outcome } from '../domain/events';
 
@@ -47,12 +47,10 @@ export async function listSentNotifications(
 // (the step is retried and sends again), so it gets more SDK attempts than the default 3 (standard mode: exponential
 // backoff with jitter, about 3 s at most in all, within the function's 10 s).
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
-let claimsClient: DynamoDBDocumentClient | undefined;
-const claimsDocuments = () => (claimsClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 6 }))));
+const claimsDocuments = clientPerCredentials(() => DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 6 }))));
 // The Claim step's writes come before anything is sent: one SDK attempt each, so that a throttle or a 5xx fails the
 // step at once and the saga retries it, with its own backoff, visibly in the execution's history, within its timeout.
-let claimStepClient: DynamoDBDocumentClient | undefined;
-const claimStepDocuments = () => (claimStepClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 1 }))));
+const claimStepDocuments = clientPerCredentials(() => DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 1 }))));
 
 /** The claims of the notifications table: the Claim step writes them, sendEmail settles its own, the sweep finds the stale. */
 export class NotificationClaims {

@@ -1,5 +1,5 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { traced } from '@shop/service-kit';
+import { clientPerCredentials, traced } from '@shop/service-kit';
 
 export interface OutgoingEmail {
   from: string;
@@ -44,10 +44,10 @@ export function classifySendError(error: unknown): Error {
 }
 
 // One attempt per call: the saga's Retry does the backing off, visibly in the execution history.
-let client: SESv2Client | undefined;
+const sesClient = clientPerCredentials(() => traced(new SESv2Client({ maxAttempts: 1 })));
 
 /** Sends one e-mail with SES v2 Simple content; resolves to SES's message id. */
-export async function sendWithSes(email: OutgoingEmail, ses: Pick<SESv2Client, 'send'> = (client ??= traced(new SESv2Client({ maxAttempts: 1 })))): Promise<string> {
+export async function sendWithSes(email: OutgoingEmail, ses: Pick<SESv2Client, 'send'> = sesClient()): Promise<string> {
   try {
     const { MessageId } = await ses.send(
       new SendEmailCommand({

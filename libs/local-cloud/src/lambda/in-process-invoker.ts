@@ -46,7 +46,7 @@ export class InProcessInvoker implements LambdaInvoker {
 
   invoke(request: InvocationRequest): Promise<LambdaInvokeResult> {
     const run = () => this.run(request);
-    return runWithEnvironment({ ...SHARED_PROCESS_ENVIRONMENT, ...request.environment }, () => (request.onLogLine ? runCapturingLogLines(request.onLogLine, run) : run()));
+    return runWithEnvironment([SHARED_PROCESS_ENVIRONMENT, request.environment], () => (request.onLogLine ? runCapturingLogLines(request.onLogLine, run) : run()));
   }
 
   private async run(request: InvocationRequest): Promise<LambdaInvokeResult> {

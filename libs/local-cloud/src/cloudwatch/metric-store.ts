@@ -51,7 +51,12 @@ export interface MetricFilter {
 }
 
 /** Past this many datapoints a metric drops its oldest (a long `npm start` must not grow without bound). */
-const MAX_DATAPOINTS_PER_METRIC = 20_000;
+export const MAX_DATAPOINTS_PER_METRIC = 20_000;
+/**
+ * The oldest are dropped this many at a time: dropping one per datapoint once full moved the whole array on every put
+ * (an account-wide metric such as AWS/Events Invocations fills up within a few thousand orders).
+ */
+export const DATAPOINTS_DROPPED_AT_ONCE = 1_000;
 
 export function statisticOf(set: StatisticSet, statistic: Statistic): number {
   switch (statistic) {
@@ -93,7 +98,7 @@ export class MetricStore {
     let at = points.length;
     while (at > 0 && points[at - 1]!.timestamp > timestamp) at--;
     points.splice(at, 0, point);
-    if (points.length > MAX_DATAPOINTS_PER_METRIC) points.splice(0, points.length - MAX_DATAPOINTS_PER_METRIC);
+    if (points.length >= MAX_DATAPOINTS_PER_METRIC + DATAPOINTS_DROPPED_AT_ONCE) points.splice(0, points.length - MAX_DATAPOINTS_PER_METRIC);
   }
 
   get(identity: MetricIdentity): Metric | undefined {

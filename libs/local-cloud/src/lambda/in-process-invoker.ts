@@ -43,10 +43,17 @@ const SHARED_PROCESS_ENVIRONMENT = { AWS_XRAY_MANUAL_MODE: 'true' };
  */
 export class InProcessInvoker implements LambdaInvoker {
   private readonly handlers = new Map<string, Handler>();
+  /**
+   * A function's log stream, by function name. Its code here is loaded once and its module state shared by all its
+   * invocations, as in one warm execution environment, and like one it writes to one log stream: "Each instance of a
+   * Lambda function has a dedicated log stream", named `YYYY/MM/DD/[version]<environment GUID>`
+   * (https://docs.aws.amazon.com/lambda/latest/operatorguide/log-structure.html).
+   */
+  private readonly logStreams = new Map<string, string>();
 
   invoke(request: InvocationRequest): Promise<LambdaInvokeResult> {
     const run = () => this.run(request);
-    return runWithEnvironment({ ...SHARED_PROCESS_ENVIRONMENT, ...request.environment }, () => (request.onLogLine ? runCapturingLogLines(request.onLogLine, run) : run()));
+    return runWithEnvironment([SHARED_PROCESS_ENVIRONMENT, request.environment], () => (request.onLogLine ? runCapturingLogLines(request.onLogLine, run) : run()));
   }
 
   private async run(request: InvocationRequest): Promise<LambdaInvokeResult> {
@@ -57,11 +64,21 @@ export class InProcessInvoker implements LambdaInvoker {
       return unhandled(error);
     }
     try {
-      const result = await callHandler(handler, JSON.parse(request.payload), contextFor(request));
+      const result = await callHandler(handler, JSON.parse(request.payload), contextFor(request, this.logStreamOf(request.fn)));
       return { payload: JSON.stringify(result ?? null) };
     } catch (error) {
       return unhandled(error);
     }
+  }
+
+  private logStreamOf(fn: LambdaFunction): string {
+    let name = this.logStreams.get(fn.functionName);
+    if (!name) {
+      const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+      name = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+      this.logStreams.set(fn.functionName, name);
+    }
+    return name;
   }
 
   private load(fn: LambdaFunction): Handler {
@@ -88,8 +105,7 @@ function callHandler(handler: Handler, event: unknown, context: LambdaContext): 
   });
 }
 
-function contextFor({ fn, requestId, deadline }: InvocationRequest): LambdaContext {
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+function contextFor({ fn, requestId, deadline }: InvocationRequest, logStreamName: string): LambdaContext {
   return {
     functionName: fn.functionName,
     functionVersion: '$LATEST',
@@ -97,7 +113,7 @@ function contextFor({ fn, requestId, deadline }: InvocationRequest): LambdaConte
     memoryLimitInMB: String(fn.memorySizeMb),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${fn.functionName}`,
-    logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    logStreamName,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };

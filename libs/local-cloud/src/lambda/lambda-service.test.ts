@@ -53,6 +53,15 @@ describe('synchronous invoke, in process', () => {
     });
   });
 
+  it("writes every invocation of a function to that function's one log stream, as a warm execution environment does", async () => {
+    const [first, second] = [register('logStream'), register('logStream')];
+    const streamOf = async (functionName: string) => JSON.parse((await local.lambda.invoke(functionName, '{}')).payload) as string;
+    const streams = [await streamOf(first.functionName), await streamOf(first.functionName), await streamOf(second.functionName)];
+    expect(streams[0]).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    expect(streams[1]).toBe(streams[0]);
+    expect(streams[2]).not.toBe(streams[0]);
+  });
+
   it('finds the function by ARN, and refuses an unknown one with ResourceNotFoundException', async () => {
     const fn = register('echo');
     expect((await local.lambda.invoke(fn.arn, '{}')).functionError).toBeUndefined();

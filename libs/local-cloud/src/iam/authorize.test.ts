@@ -52,6 +52,17 @@ const asRole = (action: string, resource: string, context?: Record<string, strin
 });
 
 describe('PolicyAuthorizer', () => {
+  it('evaluates a role once for every session of it (a session per execution or invocation), and names each session when it denies', () => {
+    const policies = model();
+    const iam = new PolicyAuthorizer(policies, ACCOUNT);
+    const evaluations = jest.spyOn(policies, 'identityPoliciesOf');
+    const session = (sessionName: string): AuthorizationRequest => ({ ...asRole('sqs:SendMessage', QUEUE), caller: { kind: 'role', roleArn: ROLE, sessionName } });
+    const [first, second] = [iam.authorize(session('execution-1')), iam.authorize(session('execution-2'))];
+    expect(evaluations).toHaveBeenCalledTimes(1);
+    expect(first).toMatchObject({ allowed: false, message: expect.stringContaining('assumed-role/shop-payments-dev-publish/execution-1 is not authorized') });
+    expect(second).toMatchObject({ allowed: false, message: expect.stringContaining('assumed-role/shop-payments-dev-publish/execution-2 is not authorized') });
+  });
+
   it('allows what an identity policy allows and no policy denies', () => {
     const iam = new PolicyAuthorizer(model(), ACCOUNT);
     expect(iam.authorize(asRole('events:PutEvents', BUS, { 'events:source': 'shop.payments' }))).toEqual({ allowed: true });

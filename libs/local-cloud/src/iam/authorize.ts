@@ -41,7 +41,12 @@ const MAX_CACHED_DECISIONS = 10_000;
  * the policy model changes: the authorizer is on every request's path.
  */
 export class PolicyAuthorizer implements Authorizer {
-  private readonly decisions = new Map<string, Decision>();
+  /**
+   * Keyed by the role, not the session: no global key this model sets depends on the session name, and Step Functions
+   * and the functions start a session per execution or invocation, which would miss the cache every time. Only a
+   * denial's message names the session.
+   */
+  private readonly verdicts = new Map<string, DeniedBy | 'allowed'>();
   private cachedRevision = -1;
 
   constructor(
@@ -53,20 +58,21 @@ export class PolicyAuthorizer implements Authorizer {
 
   authorize(request: AuthorizationRequest): Decision {
     if (!this.enabled) return ALLOWED;
-    if (this.cachedRevision !== this.policies.revision || this.decisions.size >= MAX_CACHED_DECISIONS) {
-      this.decisions.clear();
+    if (this.cachedRevision !== this.policies.revision || this.verdicts.size >= MAX_CACHED_DECISIONS) {
+      this.verdicts.clear();
       this.cachedRevision = this.policies.revision;
     }
     const key = `${callerKey(request.caller)}\n${request.action}\n${request.resource}\n${request.context ? JSON.stringify(request.context) : ''}`;
-    let decision = this.decisions.get(key);
-    if (!decision) {
-      decision = this.evaluate(request);
-      this.decisions.set(key, decision);
+    let verdict = this.verdicts.get(key);
+    if (!verdict) {
+      verdict = this.evaluate(request);
+      this.verdicts.set(key, verdict);
     }
-    return decision;
+    if (verdict === 'allowed') return ALLOWED;
+    return { allowed: false, explicitDeny: verdict.explicit, message: accessDeniedMessage(this.principalOf(request.caller), request.action, request.resource, verdict) };
   }
 
-  private evaluate({ caller, action, resource, context = {} }: AuthorizationRequest): Decision {
+  private evaluate({ caller, action, resource, context = {} }: AuthorizationRequest): DeniedBy | 'allowed' {
     const principal = this.principalOf(caller);
     const identityPolicies = this.identityPoliciesOf(caller);
     const resourcePolicy = this.policies.resourcePolicyOf(resource);
@@ -83,16 +89,11 @@ export class PolicyAuthorizer implements Authorizer {
         {},
       );
     const result = simulate(resourcePolicy);
-    if (result === 'Allowed') return ALLOWED;
+    if (result === 'Allowed') return 'allowed';
     const explicit = result === 'ExplicitlyDenied';
-    let deniedBy: DeniedBy;
-    if (explicit) {
-      // Which kind of policy denied: the same request without the resource policy tells.
-      deniedBy = { explicit, policyType: resourcePolicy && simulate(undefined) !== 'ExplicitlyDenied' ? 'resource-based' : 'identity-based' };
-    } else {
-      deniedBy = { explicit, policyType: caller.kind === 'service' ? 'resource-based' : 'identity-based' };
-    }
-    return { allowed: false, explicitDeny: explicit, message: accessDeniedMessage(principal, action, resource, deniedBy) };
+    // Which kind of policy denied explicitly: the same request without the resource policy tells.
+    if (explicit) return { explicit, policyType: resourcePolicy && simulate(undefined) !== 'ExplicitlyDenied' ? 'resource-based' : 'identity-based' };
+    return { explicit, policyType: caller.kind === 'service' ? 'resource-based' : 'identity-based' };
   }
 
   /** The principal as AWS names it in a request and in its error messages. */
@@ -146,7 +147,7 @@ function callerKey(caller: Caller): string {
     case 'administrator':
       return 'administrator';
     case 'role':
-      return `role ${caller.roleArn} ${caller.sessionName}`;
+      return `role ${caller.roleArn}`;
     case 'service':
       return `service ${caller.principal} ${caller.sourceArn ?? ''} ${caller.sourceAccount ?? ''}`;
   }

@@ -428,8 +428,21 @@ const httpIntegration: Provisioner = async (props, ctx) => {
 
 const httpRoute: Provisioner = async (props, ctx) => {
   if (!ctx.httpApis) return noLocalEffect(props, ctx);
-  ctx.httpApis.createRoute(props.ApiId, props.RouteKey, props.Target);
+  ctx.httpApis.createRoute(props.ApiId, props.RouteKey, props.Target, { authorizationType: props.AuthorizationType, authorizerId: props.AuthorizerId, authorizationScopes: props.AuthorizationScopes });
   return { ref: `${props.ApiId}/${props.RouteKey}`, attributes: {} };
+};
+
+/** AWS::ApiGatewayV2::Authorizer: a JWT authorizer validates its routes' tokens locally (Ref is its id). */
+const httpAuthorizer: Provisioner = async (props, ctx) => {
+  if (!ctx.httpApis) return noLocalEffect(props, ctx);
+  const id = ctx.httpApis.createAuthorizer(props.ApiId, {
+    name: String(props.Name),
+    authorizerType: props.AuthorizerType,
+    identitySource: props.IdentitySource,
+    issuer: props.JwtConfiguration?.Issuer,
+    audience: props.JwtConfiguration?.Audience,
+  });
+  return { ref: id, attributes: { AuthorizerId: id } };
 };
 
 /** AWS::ApiGatewayV2::Stage: its route throttling acts locally (429 past a route's burst and rate). */
@@ -466,6 +479,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGatewayV2::Integration': httpIntegration,
   'AWS::ApiGatewayV2::Route': httpRoute,
   'AWS::ApiGatewayV2::Stage': httpStage,
+  'AWS::ApiGatewayV2::Authorizer': httpAuthorizer,
   'AWS::Cognito::UserPool': userPool,
   'AWS::Cognito::UserPoolClient': userPoolClient,
   'AWS::Cognito::UserPoolGroup': userPoolGroup,

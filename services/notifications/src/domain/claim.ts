@@ -8,6 +8,8 @@ export interface NotificationClaim {
   orderId: string;
   outcome: Outcome;
   template: NotificationTemplate;
+  /** Absent from claims written before the API was per customer. */
+  customerId?: string;
   recipient: string;
   subject: string;
   status: 'CLAIMED' | 'SENT';

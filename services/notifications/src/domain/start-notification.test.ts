@@ -2,7 +2,7 @@ import { executionName, retryExecutionName, type NotificationRequest } from './n
 import { startNotification, type NotificationSaga } from './start-notification';
 
 const request: NotificationRequest = {
-  orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CANCELLED', template: 'PAYMENT_FAILED', recipient: 'grace@example.com',
+  orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CANCELLED', template: 'PAYMENT_FAILED', customerId: 'cust-7', recipient: 'grace@example.com',
   reason: 'DECLINED', cause: { metadata: { id: 'evt-2', correlationId: 'c' } },
 };
 const name = executionName(request.orderId, 'CANCELLED');

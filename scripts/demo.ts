@@ -1,15 +1,22 @@
 /**
- * npm run demo: against the running stack (`npm start`; BASE_URL, default http://localhost:3000), places one order down
- * each path (confirmed, payment declined, out of stock, partial stock, high value with fraud review) and prints how
- * each ended in every context: order, payment, stock, e-mail.
+ * npm run demo: against the running stack (`npm start`; BASE_URL, default http://localhost:3000; the emulator at
+ * AWS_ENDPOINT_URL, default http://localhost:4566), signs in as npm start's demo customer and admin, stocks as the
+ * admin, places one order down each path (confirmed, payment declined, out of stock, partial stock, high value with
+ * fraud review) as the customer and prints how each ended in every context: order, payment, stock, e-mail.
  */
-const base = process.env.BASE_URL ?? 'http://localhost:3000';
-const run = Date.now().toString(36);
+import { findShopPool, signIn } from '../tests/support/identity';
+import { DEMO_USERS } from './local-stack/demo-users';
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+const base = process.env.BASE_URL ?? 'http://localhost:3000';
+const aws = { endpoint: process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566', region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+const run = Date.now().toString(36);
+/** The callers' headers, once signed in. */
+const as: Record<'customer' | 'admin', { authorization: string }> = { customer: { authorization: '' }, admin: { authorization: '' } };
+
+async function call(method: string, path: string, body?: unknown, caller: keyof typeof as = 'customer'): Promise<{ status: number; body: any }> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...as[caller] },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -42,15 +49,17 @@ async function until<T>(check: () => Promise<T | undefined>, ms = 60_000): Promi
 async function main(): Promise<void> {
   const alive = await fetch(base).catch(() => undefined);
   if (!alive) throw new Error(`nothing answers at ${base}: start the stack with \`npm start\` first`);
+  const pool = await findShopPool(aws);
+  for (const caller of ['customer', 'admin'] as const) as[caller] = (await signIn(aws, pool, DEMO_USERS[caller].username, DEMO_USERS[caller].password)).headers;
   for (const [name, available] of [['MUG', 10], ['TEA', 1], ['WATCH', 1]] as const) {
-    const answer = await call('PUT', `/inventory/${sku(name)}`, { available });
+    const answer = await call('PUT', `/inventory/${sku(name)}`, { available }, 'admin');
     if (answer.status !== 200) throw new Error(`could not stock ${sku(name)}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
   console.log(`stocked ${sku('MUG')}=10, ${sku('TEA')}=1, ${sku('WATCH')}=1; placing ${paths.length} orders`);
   let undecided = 0;
   // One at a time: the orders share the stock, so the outcome of each path does not depend on timing.
   for (const path of paths) {
-    const placed = await call('POST', '/orders', { customerId: 'demo', customerEmail: `demo-${run}@example.com`, currency: 'EUR', items: path.items, paymentToken: path.paymentToken });
+    const placed = await call('POST', '/orders', { customerEmail: `demo-${run}@example.com`, currency: 'EUR', items: path.items, paymentToken: path.paymentToken });
     if (placed.status !== 202) throw new Error(`${path.name}: POST /orders answered ${placed.status} ${JSON.stringify(placed.body)}`);
     const orderId = placed.body.orderId as string;
     const order = await until(async () => {

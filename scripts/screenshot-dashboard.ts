@@ -21,13 +21,13 @@ async function main(): Promise<void> {
   const system = await startSystem({ timeScale: 0.001 });
   setOutcomeTimeout(system.local, 600_000);
   const { port } = await system.local.http.listen(0);
-  const { url } = await mountDashboard(system.local, { apiBaseUrl: `http://localhost:${port}` });
+  const { url } = await mountDashboard(system.local, { apiBaseUrl: `http://localhost:${port}`, callers: system });
   const browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
   try {
-    await system.http('PUT', '/inventory/SKU-RED-MUG', { available: 10 });
-    await system.http('PUT', '/inventory/SKU-BLUE-PLATE', { available: 0 });
+    await system.http('PUT', '/inventory/SKU-RED-MUG', { available: 10 }, system.admin.headers);
+    await system.http('PUT', '/inventory/SKU-BLUE-PLATE', { available: 0 }, system.admin.headers);
     const place = async (sku: string, paymentToken: string, customerEmail: string) => {
-      const answer = await system.http('POST', '/orders', { customerId: 'cust-1', customerEmail, currency: 'EUR', items: [{ sku, quantity: 2, unitPrice: 1299 }], paymentToken });
+      const answer = await system.http('POST', '/orders', { customerEmail, currency: 'EUR', items: [{ sku, quantity: 2, unitPrice: 1299 }], paymentToken });
       return answer.body.orderId as string;
     };
     const confirmed = await place('SKU-RED-MUG', 'tok_visa', 'ada@example.com');

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { assertPortFree, DEFAULT_PORT, HttpInvoker, iamEnabledBy, loadSystem, parseFaultPlan, readPackagedService, startLocalCloud, type LocalCloud } from '../libs/local-cloud/src/index';
 import { mountDashboard } from './dashboard';
 import { seedDemoStock } from './local-stack/demo-stock';
+import { createDemoUsers, DEMO_USERS, tokenCommand } from './local-stack/demo-users';
 import { EmfForwarder } from './local-stack/emf-forwarder';
 import { killOfflineNow, planOfflineServices, startOffline, stopOffline, type OfflineService } from './local-stack/offline-services';
 import { listServices, packageServices, SERVICES_DIR } from './package-services';
@@ -91,9 +92,12 @@ async function main(): Promise<void> {
 
   const { port: servedPort } = await local.http.listen(httpPort);
   const apiBaseUrl = `http://localhost:${servedPort}`;
-  const seeded = await seedDemoStock(apiBaseUrl);
+  const demo = await createDemoUsers({ endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const seeded = await seedDemoStock(apiBaseUrl, await demo.admin.freshHeaders());
   if (seeded.length > 0) log(`demo stock: ${seeded.join(', ')}`);
-  const dashboard = await mountDashboard(local, { apiBaseUrl });
+  const dashboard = await mountDashboard(local, { apiBaseUrl, callers: demo });
+  log(`users (user pool ${demo.pool.poolId}, client ${demo.pool.clientId}): ${DEMO_USERS.customer.username} / ${DEMO_USERS.customer.password} (a customer), ${DEMO_USERS.admin.username} / ${DEMO_USERS.admin.password} (admins)`);
+  log(`a token: TOKEN=$(${tokenCommand(local.url, demo.pool, DEMO_USERS.customer)})`);
   local.faults.set(process.env.LOCAL_CLOUD_FAULTS);
   if (Object.keys(faults.rules).length > 0 || faults.delay) log(`faults on (LOCAL_CLOUD_FAULTS): ${JSON.stringify(local.faults.snapshot().plan)}; GET ${local.url}/_local/faults counts them`);
   if (!iam) log('IAM off (LOCAL_CLOUD_IAM=off): every call is allowed');

@@ -133,10 +133,13 @@ async function scan<T>(documents: DynamoDBDocumentClient, table: string): Promis
   return items;
 }
 
-/** The run's orders: the ones whose customer id carries the run's marker. */
+/**
+ * The run's orders: the ones whose customer e-mail carries the run's marker (the customer id is the signed-in user's
+ * subject, a Cognito sub).
+ */
 export async function runOrders(readers: AwsReaders, names: SystemNames, runId: string): Promise<OrderRow[]> {
   const marker = runMarker(runId);
-  return (await scan<OrderRow>(readers.documents, names.tables.orders)).filter((order) => String(order.customerId).startsWith(marker));
+  return (await scan<OrderRow>(readers.documents, names.tables.orders)).filter((order) => String(order.customerEmail).startsWith(marker));
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';

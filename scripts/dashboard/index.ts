@@ -15,11 +15,13 @@ import { apiRoute, badRequest, BASE_PATH, jsonBody, notFound, requiredParam } fr
 import { monitoring } from './monitoring';
 import { OrderIndex, orderStatuses } from './orders';
 import { executionsOfOrder, listExecutions } from './sagas';
-import { ShopApi } from './shop-api';
+import { ShopApi, type ShopCallers } from './shop-api';
 
 export interface DashboardOptions {
   /** The shop's HTTP API base URL, e.g. http://localhost:3000. */
   apiBaseUrl: string;
+  /** Who the dashboard calls the shop as: its order form as the customer, the rest as the admin. */
+  callers: ShopCallers;
 }
 
 /** Orders listed with their statuses: each costs three API calls per refresh. */
@@ -29,7 +31,7 @@ export async function mountDashboard(local: LocalCloud, options: DashboardOption
   const assets = await buildAssets();
   const log = new ActivityLog();
   const orders = new OrderIndex();
-  const api = new ShopApi(options.apiBaseUrl);
+  const api = new ShopApi(options.apiBaseUrl, options.callers);
   local.cloud.monitor.on('activity', (activity: CloudActivity) => {
     const logged = log.add(activity);
     if (logged) orders.observe(logged);
@@ -66,7 +68,7 @@ export async function mountDashboard(local: LocalCloud, options: DashboardOption
     apiRoute('POST', 'orders', async (request) => {
       const body = jsonBody(request);
       const idempotencyKey = request.query.get('idempotencyKey') ?? randomUUID();
-      return api.request('POST', '/orders', body, { 'idempotency-key': idempotencyKey });
+      return api.request('POST', '/orders', body, { 'idempotency-key': idempotencyKey }, 'customer');
     }),
     apiRoute('POST', 'stock', async (request) => {
       const sku = requiredParam(request, 'sku');

@@ -1,13 +1,26 @@
-/** The shop's own HTTP API (another origin: the page cannot call it without CORS, so the dashboard's server does). */
+/**
+ * The shop's own HTTP API (another origin: the page cannot call it without CORS, so the dashboard's server does). Every
+ * route needs a token: the dashboard places orders as its customer and reads and stocks as its admin (an operator's
+ * view: every customer's orders).
+ */
+import type { ShopUser } from '../../tests/support/identity';
 import type { ApiAnswer } from './api-types';
 
-export class ShopApi {
-  constructor(private readonly baseUrl: string) {}
+export interface ShopCallers {
+  customer: Pick<ShopUser, 'freshHeaders'>;
+  admin: Pick<ShopUser, 'freshHeaders'>;
+}
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+export class ShopApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly callers: ShopCallers,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, as: keyof ShopCallers = 'admin'): Promise<ApiAnswer> {
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(await this.callers[as].freshHeaders()), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -33,9 +33,13 @@ const SLS = path.join(REPO_ROOT, 'node_modules', '.bin', 'sls');
  * (npm start forwards the functions' EMF lines to the emulator's CloudWatch). Node runs it with --enable-source-maps, which
  * its worker threads inherit (NODE_OPTIONS would not reach them: serverless offline gives each worker the function's
  * own environment), so a stack trace names the src/*.ts lines of the bundles' linked maps (services/esbuild.config.js).
+ * `--noAuth`: serverless offline 14.8 cannot run the routes' JWT authorizer (without --ignoreJWTSignature it fails to
+ * start, and with it it never checks a signature and compares the issuer with the template's unresolved
+ * Fn::ImportValue). The emulator's base URL validates tokens as API Gateway does; on serverless offline's own port a
+ * route gets no claims, so its function answers 401.
  */
 export function startOffline(offline: OfflineService, env: NodeJS.ProcessEnv, log: (line: string) => void, onOutput?: (line: string) => void): Promise<void> {
-  const child = spawn(process.execPath, ['--enable-source-maps', SLS, 'offline', 'start', '--httpPort', String(offline.httpPort), '--lambdaPort', String(offline.lambdaPort)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', SLS, 'offline', 'start', '--noAuth', '--httpPort', String(offline.httpPort), '--lambdaPort', String(offline.lambdaPort)], {
     cwd: offline.servicePath,
     env,
     detached: true,

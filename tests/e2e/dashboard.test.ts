@@ -20,7 +20,7 @@ beforeAll(async () => {
   system = await startSystem({ timeScale: 0.001 });
   setOutcomeTimeout(system.local, 600_000);
   const { port } = await system.local.http.listen(0);
-  dashboardUrl = (await mountDashboard(system.local, { apiBaseUrl: `http://localhost:${port}` })).url;
+  dashboardUrl = (await mountDashboard(system.local, { apiBaseUrl: `http://localhost:${port}`, callers: system })).url;
   browser = await launchBrowser();
   page = await browser.context.newPage();
 }, 120_000);

@@ -67,11 +67,18 @@ describe('npm start', () => {
     for (const service of ['inventory', 'notifications', 'orders', 'payments']) expect(run.output()).toMatch(new RegExp(`\\[${service}\\] Server ready: `));
     const base = `http://localhost:${ports.http}`;
     expect((await fetch(`${base}/no/such/route`)).status).toBe(404);
+    // Every route wants a token; the one it printed the AWS CLI command for is the demo customer's (the README's way).
+    expect(await fetch(`${base}/inventory/SKU-RED-MUG`)).toMatchObject({ status: 401 });
+    const tokenCommand = /a token: TOKEN=\$\((.+)\)$/m.exec(run.output())![1]!;
+    const { stdout: token } = await promisify(execFile)('/bin/sh', ['-c', tokenCommand], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1' }, encoding: 'utf8' });
+    const headers = { authorization: `Bearer ${token.trim()}` };
     // Demo stock is there at once.
-    expect(await (await fetch(`${base}/inventory/SKU-RED-MUG`)).json()).toEqual({ sku: 'SKU-RED-MUG', available: 100, reserved: 0 });
+    expect(await (await fetch(`${base}/inventory/SKU-RED-MUG`, { headers })).json()).toEqual({ sku: 'SKU-RED-MUG', available: 100, reserved: 0 });
+    // A customer may not set stock.
+    expect(await fetch(`${base}/inventory/SKU-RED-MUG`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: '{"available":1}' })).toMatchObject({ status: 403 });
 
     // npm run demo against it: one order down each path, each ending as it should in every context.
-    const demo = await promisify(execFile)(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/demo.ts')], { env: { ...process.env, BASE_URL: base }, encoding: 'utf8' });
+    const demo = await promisify(execFile)(repoPath('node_modules/.bin/tsx'), [repoPath('scripts/demo.ts')], { env: { ...process.env, BASE_URL: base, AWS_ENDPOINT_URL: `http://localhost:${ports.cloud}` }, encoding: 'utf8' });
     expect(demo.stderr).toBe('');
     for (const line of [
       /confirmed +\w+ +order CONFIRMED +payment CAPTURED captured 2598 refunded 0 +e-mail ORDER_CONFIRMED/,
@@ -87,17 +94,17 @@ describe('npm start', () => {
     // only match if serverless offline's Invoke answers the error's name (patches/serverless-offline+*.patch).
     const placed = await fetch(`${base}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'e2e-flaky-provider' },
-      body: JSON.stringify({ customerId: 'cust-1', customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], paymentToken: 'tok_flaky' }),
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'e2e-flaky-provider', ...headers },
+      body: JSON.stringify({ customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], paymentToken: 'tok_flaky' }),
     });
     expect(placed.status).toBe(202);
     const { orderId: flakyOrder } = (await placed.json()) as { orderId: string };
     const settled = await until(async () => {
-      const order = (await (await fetch(`${base}/orders/${flakyOrder}`)).json()) as { status: string };
+      const order = (await (await fetch(`${base}/orders/${flakyOrder}`, { headers })).json()) as { status: string };
       return order.status !== 'PENDING' && order;
     }, 'the tok_flaky order to settle');
     expect(settled).toMatchObject({ status: 'CONFIRMED' });
-    expect(await (await fetch(`${base}/payments/${flakyOrder}`)).json()).toMatchObject({ status: 'CAPTURED', captured: 1299, refunded: 0 });
+    expect(await (await fetch(`${base}/payments/${flakyOrder}`, { headers })).json()).toMatchObject({ status: 'CAPTURED', captured: 1299, refunded: 0 });
 
     // The functions ran in serverless offline (its per-invocation report lines), not in this stack's process.
     for (const fn of ['orders] (λ: placeOrder)', 'payments] (λ: authorize)', 'inventory] (λ: reserveItem)', 'notifications] (λ: sendEmail)']) {
@@ -119,9 +126,9 @@ describe('npm start', () => {
 
     // A handler edit is rebuilt and served without a restart; so is its undoing.
     fs.writeFileSync(GET_STOCK, getStockSource.replace('`no stock item ${sku}`', '`no stock item ${sku} (edited)`'));
-    await until(async () => (await (await fetch(`${base}/inventory/NOPE`)).json()).message === 'no stock item NOPE (edited)', 'the edited handler', 30_000);
+    await until(async () => (await (await fetch(`${base}/inventory/NOPE`, { headers })).json()).message === 'no stock item NOPE (edited)', 'the edited handler', 30_000);
     fs.writeFileSync(GET_STOCK, getStockSource);
-    await until(async () => (await (await fetch(`${base}/inventory/NOPE`)).json()).message === 'no stock item NOPE', 'the restored handler', 30_000);
+    await until(async () => (await (await fetch(`${base}/inventory/NOPE`, { headers })).json()).message === 'no stock item NOPE', 'the restored handler', 30_000);
 
     ctrlC(run.child);
     expect(await run.exited).toBe(0);

@@ -16,7 +16,7 @@ const invoked: string[] = [];
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  system = await startSystem({ services: ['event-bus', 'orders', 'inventory'] });
+  system = await startSystem({ services: ['event-bus', 'identity', 'orders', 'inventory'] });
   db = DynamoDBDocumentClient.from(new DynamoDBClient(system.aws));
   sfn = new SFNClient(system.aws);
   system.local.cloud.monitor.on('activity', (activity: { service: string; type: string; functionName?: string }) => {
@@ -30,7 +30,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const order = { customerId: 'bad-input-1', customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], paymentToken: 'tok_visa' };
+const order = { customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'SKU-RED-MUG', quantity: 1, unitPrice: 1299 }], paymentToken: 'tok_visa' };
 const JSON_ONLY = 'must be application/json (charset utf-8 allowed)';
 
 async function rows(table: string): Promise<unknown[]> {
@@ -55,7 +55,9 @@ describe('POST /orders with bad input', () => {
     ['a form', 415, 'customerId=bad-input-1', { 'content-type': 'application/x-www-form-urlencoded' }, `content-type application/x-www-form-urlencoded is not accepted: ${JSON_ONLY}`],
     ['a body past 32 KiB', 413, JSON.stringify(order) + ' '.repeat(32 * 1024), {}, `body is ${JSON.stringify(order).length + 32 * 1024} bytes: at most 32768 bytes`],
     ['JSON nested past 8 levels', 400, JSON.stringify({ ...order, items: [[[[[[[[[order.items[0]]]]]]]]]] }), {}, 'body nests deeper than 8 levels of arrays and objects'],
-    ['a customer id past 128 characters', 400, JSON.stringify({ ...order, customerId: 'c'.repeat(129) }), {}, 'invalid request: customerId'],
+    ["a body naming a customer (the customer is the token's subject)", 400, JSON.stringify({ ...order, customerId: 'someone-else' }), {}, 'invalid request: customerId'],
+    ['no token', 401, JSON.stringify(order), { authorization: '' }, 'Unauthorized'],
+    ['a forged token', 401, JSON.stringify(order), { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln' }, 'Unauthorized'],
     ['a payment token that is not an identifier', 400, JSON.stringify({ ...order, paymentToken: 'tok visa<script>' }), {}, 'invalid request: paymentToken'],
     ['a sku past 64 characters', 400, JSON.stringify({ ...order, items: [{ ...order.items[0], sku: 'S'.repeat(65) }] }), {}, 'invalid request: items[0].sku'],
     ['an Idempotency-Key with a space', 400, JSON.stringify(order), { 'idempotency-key': 'my key' }, 'invalid request: Idempotency-Key'],
@@ -80,12 +82,17 @@ describe('PUT /inventory/{sku} with bad input', () => {
     ['JSON nested past 8 levels', 400, `{"available":${'['.repeat(9)}3${']'.repeat(9)}}`, {}, 'body nests deeper than 8 levels of arrays and objects'],
     ['a count past exact integers', 400, '{"available":1e20}', {}, 'invalid request: available'],
   ])('%s: %i naming the problem, nothing written', async (_case, status, body, headers, message) => {
-    expect(await system.http('PUT', '/inventory/SKU-BAD-INPUT', body, headers)).toEqual({ status, body: expect.objectContaining({ message }) });
+    expect(await system.http('PUT', '/inventory/SKU-BAD-INPUT', body, { ...system.admin.headers, ...headers })).toEqual({ status, body: expect.objectContaining({ message }) });
+    await nothingExists();
+  });
+
+  it('a customer (not an admin): 403 naming the admins group, nothing written', async () => {
+    expect(await system.http('PUT', '/inventory/SKU-BAD-INPUT', { available: 3 })).toEqual({ status: 403, body: { message: 'Forbidden: setting stock needs the admins group' } });
     await nothingExists();
   });
 
   it('a sku past 64 characters: 400 naming sku, nothing written', async () => {
-    expect(await system.http('PUT', `/inventory/${'S'.repeat(65)}`, { available: 3 })).toEqual({ status: 400, body: expect.objectContaining({ message: 'invalid request: sku' }) });
+    expect(await system.http('PUT', `/inventory/${'S'.repeat(65)}`, { available: 3 }, system.admin.headers)).toEqual({ status: 400, body: expect.objectContaining({ message: 'invalid request: sku' }) });
     await nothingExists();
   });
 });
@@ -95,7 +102,7 @@ describe('the packaged stage throttling', () => {
     // In process each function runs as its request arrives, so 600 requests arrive over some time: what the route
     // admits is its burst plus its rate over that time.
     const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: 600 }, () => system.http('PUT', '/inventory/-not-a-sku', { available: 1 })));
+    const answers = await Promise.all(Array.from({ length: 600 }, () => system.http('PUT', '/inventory/-not-a-sku', { available: 1 }, system.admin.headers)));
     const seconds = (performance.now() - started) / 1000;
     const admitted = answers.filter((a) => a.status === 400).length;
     const throttled = answers.filter((a) => a.status === 429);

@@ -43,7 +43,7 @@ const heldIn = (queueArn: string) => system.local.sqs.peekMessages(queueArn).map
 
 async function placeOrder(sku: string, paymentToken: string) {
   const customerEmail = `failed-sagas-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const answer = await system.http('POST', '/orders', { customerId: 'cust-failed-sagas', customerEmail, currency: 'EUR', items: [{ sku, quantity: 2, unitPrice: 1299 }], paymentToken });
+  const answer = await system.http('POST', '/orders', { customerEmail, currency: 'EUR', items: [{ sku, quantity: 2, unitPrice: 1299 }], paymentToken });
   expect(answer).toMatchObject({ status: 202, body: { status: 'PENDING' } });
   return { orderId: answer.body.orderId as string, customerEmail };
 }
@@ -63,7 +63,7 @@ async function endState(order: { orderId: string; customerEmail: string }, sku: 
 test('a step that fails until its cause is fixed: FAILED, routed to the orders FailedSagasQueue, redriven, and the order ends right', async () => {
   const queues = failedSagasQueues();
   const sku = 'SKU-FAILED-SAGA';
-  expect((await system.http('PUT', `/inventory/${sku}`, { available: 10 })).status).toBe(200);
+  expect((await system.http('PUT', `/inventory/${sku}`, { available: 10 }, system.admin.headers)).status).toBe(200);
   // Lambda refuses every invocation of settleOrder (throttled or a service error) for longer than the step's retries.
   system.local.faults.set({ 'lambda.before': { rate: 1, scope: 'shop-orders-dev-settleOrder' } });
   const order = await placeOrder(sku, 'tok_visa');
@@ -110,7 +110,7 @@ test('a step that fails until its cause is fixed: FAILED, routed to the orders F
 test('a business failure (a declined card) is no failed saga: it lands in no FailedSagasQueue', async () => {
   const queues = failedSagasQueues();
   const sku = 'SKU-DECLINED-SAGA';
-  expect((await system.http('PUT', `/inventory/${sku}`, { available: 10 })).status).toBe(200);
+  expect((await system.http('PUT', `/inventory/${sku}`, { available: 10 }, system.admin.headers)).status).toBe(200);
   const order = await placeOrder(sku, 'tok_declined');
   const state = await system.waitFor(async () => {
     const current = await endState(order, sku);

@@ -38,7 +38,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   const config = { endpoint: local.url, region: 'us-east-1', credentials };
   const stacks = await loadSystem(
-    ['event-bus', 'inventory'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
+    ['event-bus', 'identity', 'inventory'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
     { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   inventory = stacks.find((s) => s.stackName === 'shop-inventory-dev')!;
@@ -93,7 +93,8 @@ async function http(name: 'putStock' | 'getStock', sku: string, body?: string) {
     rawPath: `/inventory/${sku}`,
     headers: { 'content-type': 'application/json' },
     pathParameters: { sku },
-    requestContext: { http: { method: name === 'putStock' ? 'PUT' : 'GET', path: `/inventory/${sku}` } },
+    // Past the route's JWT authorizer: an admin (only admins set stock).
+    requestContext: { http: { method: name === 'putStock' ? 'PUT' : 'GET', path: `/inventory/${sku}` }, authorizer: { jwt: { claims: { sub: 'ops-1', 'cognito:groups': '[admins]' }, scopes: null } } },
     isBase64Encoded: false,
     ...(body !== undefined && { body }),
   };

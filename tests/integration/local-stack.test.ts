@@ -27,10 +27,18 @@ afterAll(async () => {
 });
 
 describe('the packaged system loaded into the local emulator', () => {
-  it('loads the bus stack first, then the services that import its exports', () => {
-    expect(stacks[0]!.stackName).toBe('shop-event-bus-dev');
-    expect(stacks.map((s) => s.stackName).sort()).toEqual(['shop-event-bus-dev', 'shop-inventory-dev', 'shop-notifications-dev', 'shop-orders-dev', 'shop-payments-dev']);
+  it('loads the bus and identity stacks first, then the services that import their exports', () => {
+    expect(stacks.slice(0, 2).map((s) => s.stackName)).toEqual(['shop-event-bus-dev', 'shop-identity-dev']);
+    expect(stacks.map((s) => s.stackName).sort()).toEqual(['shop-event-bus-dev', 'shop-identity-dev', 'shop-inventory-dev', 'shop-notifications-dev', 'shop-orders-dev', 'shop-payments-dev']);
     expect(stacks[0]!.outputs).toMatchObject({ EventBusName: 'shop-dev', EventBusArn: `arn:aws:events:us-east-1:${local.cloud.accountId}:event-bus/shop-dev` });
+  });
+
+  it('serves the identity stack\'s user pool, its client and the admins group, with the issuer it exports', async () => {
+    const { UserPoolId, UserPoolClientId, IssuerUrl } = stacks[1]!.outputs as Record<string, string>;
+    expect(IssuerUrl).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${UserPoolId}`);
+    expect(await local.cognito.dispatch('ListUserPoolClients', { UserPoolId })).toEqual({ UserPoolClients: [{ ClientId: UserPoolClientId, UserPoolId, ClientName: 'shop-dev-clients' }] });
+    expect(await local.cognito.dispatch('ListGroups', { UserPoolId })).toMatchObject({ Groups: [{ GroupName: 'admins' }] });
+    expect(await local.cognito.dispatch('DescribeUserPool', { UserPoolId })).toMatchObject({ UserPool: { Name: 'shop-dev', AliasAttributes: ['email'], Policies: { PasswordPolicy: { MinimumLength: 12 } } } });
   });
 
   it('creates the shared bus, every service rule on it, and the archive', async () => {

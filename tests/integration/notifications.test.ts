@@ -48,7 +48,7 @@ const FUNCTION = (name: string) => `shop-notifications-dev-${name}`;
 beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   const stacks = await loadSystem(
-    ['event-bus', 'notifications'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
+    ['event-bus', 'identity', 'notifications'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
     { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   stack = stacks.find((s) => s.stackName === 'shop-notifications-dev')!;
@@ -153,9 +153,14 @@ async function notificationItem(order: Order, outcome: Outcome) {
   return Item;
 }
 
-/** GET /notifications through the packaged function, with an HTTP API (payload 2.0) event. */
-async function getNotifications(query?: Record<string, string>) {
-  const result = await local.lambda.invoke(FUNCTION('listNotifications'), JSON.stringify({ version: '2.0', routeKey: 'GET /notifications', rawPath: '/notifications', queryStringParameters: query }));
+/**
+ * GET /notifications through the packaged function, with an HTTP API (payload 2.0) event from past its JWT authorizer:
+ * the claims name `customerId` (an admin's by default, who reads every customer's).
+ */
+async function getNotifications(query?: Record<string, string>, customerId?: string) {
+  const claims = customerId ? { sub: customerId } : { sub: 'ops-1', 'cognito:groups': '[admins]' };
+  const event = { version: '2.0', routeKey: 'GET /notifications', rawPath: '/notifications', queryStringParameters: query, requestContext: { authorizer: { jwt: { claims, scopes: null } } } };
+  const result = await local.lambda.invoke(FUNCTION('listNotifications'), JSON.stringify(event));
   const response = JSON.parse(result.payload);
   return { status: response.statusCode as number, body: JSON.parse(response.body) };
 }
@@ -221,8 +226,11 @@ describe('notifications on the local stack', () => {
     const listed = await getNotifications({ orderId: order.orderId });
     expect(listed).toEqual({
       status: 200,
-      body: [{ orderId: order.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: order.customerEmail, subject: emails[0]!.subject, sentAt: sent[0]!.detail.data.sentAt, providerMessageId: emails[0]!.messageId }],
+      body: [{ orderId: order.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', customerId: order.customerId, recipient: order.customerEmail, subject: emails[0]!.subject, sentAt: sent[0]!.detail.data.sentAt, providerMessageId: emails[0]!.messageId }],
     });
+    // The order's customer reads it too; another customer finds nothing, as for an unknown order.
+    expect((await getNotifications({ orderId: order.orderId }, order.customerId)).body).toEqual(listed.body);
+    expect(await getNotifications({ orderId: order.orderId }, 'cust-someone-else')).toEqual({ status: 200, body: [] });
   });
 
   it('the same event delivered twice sends one e-mail', async () => {

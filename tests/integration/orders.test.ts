@@ -51,7 +51,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   const config = { endpoint: local.url, region: 'us-east-1', credentials };
   const stacks = await loadSystem(
-    ['event-bus', 'orders'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
+    ['event-bus', 'identity', 'orders'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
     { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies },
   );
   orders = stacks.find((s) => s.stackName === 'shop-orders-dev')!;
@@ -78,8 +78,15 @@ interface HttpResult {
   body: any;
 }
 
-/** Invokes an HTTP handler with an API Gateway HTTP API (payload 2.0) event: header names arrive lower-cased. */
-async function http(method: 'POST' | 'GET', route: string, options: { body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string> } = {}): Promise<HttpResult> {
+/**
+ * Invokes an HTTP handler with an API Gateway HTTP API (payload 2.0) event: header names arrive lower-cased, and the
+ * JWT authorizer's claims name the signed-in customer (`customerId`, the token's subject).
+ */
+async function http(
+  method: 'POST' | 'GET',
+  route: string,
+  options: { body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string>; customerId?: string; admin?: boolean } = {},
+): Promise<HttpResult> {
   const rawPath = route.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters?.[name] ?? '');
   const event = {
     version: '2.0',
@@ -88,7 +95,7 @@ async function http(method: 'POST' | 'GET', route: string, options: { body?: str
     rawQueryString: '',
     headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) },
     pathParameters: options.pathParameters,
-    requestContext: { http: { method, path: rawPath }, routeKey: `${method} ${route}`, stage: '$default' },
+    requestContext: { http: { method, path: rawPath }, routeKey: `${method} ${route}`, stage: '$default', authorizer: { jwt: { claims: { sub: options.customerId ?? 'cust-reader', ...(options.admin && { 'cognito:groups': '[admins]' }) }, scopes: null } } },
     body: options.body,
     isBase64Encoded: false,
   };
@@ -99,6 +106,7 @@ async function http(method: 'POST' | 'GET', route: string, options: { body?: str
 }
 
 let customerSeq = 0;
+/** An order of a customer of its own: `customerId` says who places it (the token's subject), the rest is the body. */
 function orderBody(overrides: Record<string, unknown> = {}) {
   return {
     customerId: `cust-${++customerSeq}-${randomUUID().slice(0, 8)}`,
@@ -113,13 +121,19 @@ function orderBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** POST /orders as the order's customer, the body without the customer. */
+function postOrder({ customerId, ...body }: { customerId?: unknown }, headers: Record<string, string> = {}): Promise<HttpResult> {
+  return http('POST', '/orders', { body: JSON.stringify(body), headers, customerId: String(customerId) });
+}
+
 async function place(body: object = orderBody(), headers: Record<string, string> = {}): Promise<string> {
-  const response = await http('POST', '/orders', { body: JSON.stringify(body), headers });
+  const response = await postOrder(body, headers);
   expect(response).toEqual({ statusCode: 202, body: { orderId: expect.any(String), status: 'PENDING' } });
   return response.body.orderId;
 }
 
-const getOrder = (orderId: string) => http('GET', '/orders/{orderId}', { pathParameters: { orderId } });
+/** GET /orders/{orderId} as an admin, who reads every order (the per-customer answers are tested below). */
+const getOrder = (orderId: string) => http('GET', '/orders/{orderId}', { pathParameters: { orderId }, customerId: 'ops', admin: true });
 
 /** Waits until nothing is in flight: bus deliveries (with retries) and asynchronous invokes (with Lambda's retries). */
 async function quiet(): Promise<void> {
@@ -251,6 +265,16 @@ const put = (...list: DomainEvent[]) => publisher.publish(list);
 // ---- tests -----------------------------------------------------------------------------------------------------
 
 describe('POST /orders and GET /orders/{orderId}', () => {
+  it("shows an order to its customer, answers another customer's as an unknown one (404), and refuses a body naming a customer", async () => {
+    const body = orderBody();
+    const orderId = await place(body);
+    const as = (customerId: string) => http('GET', '/orders/{orderId}', { pathParameters: { orderId }, customerId });
+    expect(await as(body.customerId)).toMatchObject({ statusCode: 200, body: { orderId, customerId: body.customerId } });
+    expect(await as('cust-someone-else')).toEqual({ statusCode: 404, body: { message: `no order ${orderId}` } });
+    const named = await http('POST', '/orders', { body: JSON.stringify(body), customerId: 'cust-someone-else' });
+    expect(named).toMatchObject({ statusCode: 400, body: { errors: [{ field: 'customerId', message: expect.stringContaining("the token's subject") }] } });
+  });
+
   it('places a PENDING order, starts its saga and puts OrderPlaced v2 AND v1 on the bus (migration window open)', async () => {
     const body = orderBody();
     const orderId = await place(body);
@@ -288,7 +312,7 @@ describe('POST /orders and GET /orders/{orderId}', () => {
     ['a currency that is not in ISO 4217', orderBody({ currency: 'XYZ' }), ['currency']],
   ])('refuses %s with 400 naming every bad field, storing and publishing nothing', async (_, body, fields) => {
     const before = await executionCount();
-    const response = await http('POST', '/orders', { body: JSON.stringify(body) });
+    const response = await postOrder(body);
     expect(response.statusCode).toBe(400);
     expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([...fields].sort());
     expect(response.body.message).toEqual(expect.stringContaining(fields[0]!));
@@ -422,7 +446,7 @@ describe('Idempotency-Key', () => {
     const key = randomUUID();
     const before = await executionCount();
     const first = await place(body, { 'Idempotency-Key': key });
-    const again = await http('POST', '/orders', { body: JSON.stringify(body), headers: { 'Idempotency-Key': key } });
+    const again = await postOrder(body, { 'Idempotency-Key': key });
 
     expect(again).toEqual({ statusCode: 202, body: { orderId: first, status: 'PENDING' } });
     await sagaWaiting(first);
@@ -438,7 +462,7 @@ describe('Idempotency-Key', () => {
     const other = orderBody();
     const before = await executionCount();
 
-    const response = await http('POST', '/orders', { body: JSON.stringify(other), headers: { 'Idempotency-Key': key } });
+    const response = await postOrder(other, { 'Idempotency-Key': key });
     expect(response).toEqual({ statusCode: 422, body: { message: expect.stringContaining('Idempotency-Key') } });
     expect(await storedOrdersOf(other.customerId)).toEqual([]);
     expect(await executionCount()).toBe(before);
@@ -447,7 +471,7 @@ describe('Idempotency-Key', () => {
 
 // A retry with the same key must converge on the first attempt's order whatever became of its idempotency record.
 describe('Idempotency-Key: a retry after the first attempt got as far as its saga', () => {
-  const post = (body: object, key: string) => http('POST', '/orders', { body: JSON.stringify(body), headers: { 'Idempotency-Key': key } });
+  const post = (body: object, key: string) => postOrder(body, { 'Idempotency-Key': key });
 
   it('its answer and its record lost (deleted): the retry answers the same order, and there is one order and one saga', async () => {
     const body = orderBody();

@@ -15,6 +15,7 @@ import { orderTotal, type Order } from '../../services/orders/src/domain/order';
 import { PaymentsTable } from '../../services/payments/src/adapters/payments-table';
 import { SimulatedProvider } from '../../services/payments/src/adapters/simulated-provider';
 import { paymentExecutionName, refundExecutionName, releaseExecutionName } from '../../services/payments/src/domain/payment';
+import { createShopUser, findShopPool, type ShopUser } from '../support/identity';
 
 /**
  * The payments service as packaged (`sls package`), loaded with the event-bus stack into the local emulator: events
@@ -38,12 +39,15 @@ let machines: { payment: string; release: string; refund: string };
 /** Every run of the Express payment saga, by execution ARN, with the states it entered. */
 const paymentRuns = new Map<string, { executionArn: string; states: string[] }>();
 let api: string;
+/** Tokens of the identity stack's pool: an admin reads every payment, a customer only their own. */
+let admin: ShopUser;
+let customer: ShopUser;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   const stacks = await loadSystem(
-    ['event-bus', 'payments'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
+    ['event-bus', 'identity', 'payments'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
     {
       endpoint: local.url, functions: local.lambda, httpApis: local.http, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies,
       functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
@@ -63,6 +67,8 @@ beforeAll(async () => {
     if (activity.type === 'state.entered') run.states.push(String(activity.stateName));
   });
   api = `http://127.0.0.1:${(await local.http.listen(0)).port}`;
+  const pool = await findShopPool(config());
+  [admin, customer] = await Promise.all([createShopUser(config(), pool, { username: 'payments-admin', groups: ['admins'] }), createShopUser(config(), pool, { username: 'payments-customer' })]);
   events = new EventBridgeClient(config());
   sfn = new SFNClient(config());
   sqs = new SQSClient(config());
@@ -139,9 +145,9 @@ async function publishedFor(orderId: string) {
   return published.get(orderId) ?? [];
 }
 
-/** GET /payments/{orderId} over HTTP, through the packaged HTTP API route. */
-async function getPayment(orderId: string): Promise<{ statusCode: number; body: any }> {
-  const response = await fetch(`${api}/payments/${orderId}`);
+/** GET /payments/{orderId} over HTTP, through the packaged HTTP API route and its JWT authorizer, as an admin by default. */
+async function getPayment(orderId: string, caller: ShopUser | null = admin): Promise<{ statusCode: number; body: any }> {
+  const response = await fetch(`${api}/payments/${orderId}`, { headers: caller?.headers ?? {} });
   return { statusCode: response.status, body: await response.json() };
 }
 
@@ -175,6 +181,9 @@ describe('payments on the local stack', () => {
     await settle();
 
     expect(await getPayment(o.orderId)).toEqual({ statusCode: 200, body: { orderId: o.orderId, status: 'CAPTURED', captured: 2598, refunded: 0 } });
+    // The order is cust-42's: another customer is answered as for an unknown order, a caller without a token not at all.
+    expect(await getPayment(o.orderId, customer)).toEqual({ statusCode: 404, body: { message: `no payment for order ${o.orderId}` } });
+    expect(await getPayment(o.orderId, null)).toEqual({ statusCode: 401, body: { message: 'Unauthorized' } });
     expect(await publishedFor(o.orderId)).toEqual([
       { detailType: 'PaymentCompleted.v1', detail: expect.objectContaining({ data: expect.objectContaining({ amount: { amount: 2598, currency: 'EUR' } }) }) },
     ]);

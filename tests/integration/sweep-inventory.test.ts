@@ -14,7 +14,7 @@ let system: System;
 let clients: ReturnType<typeof sweepClients>;
 
 beforeAll(async () => {
-  system = await startSystem({ services: ['event-bus', 'inventory'] });
+  system = await startSystem({ services: ['event-bus', 'identity', 'inventory'] });
   clients = sweepClients(system);
 });
 afterAll(async () => {

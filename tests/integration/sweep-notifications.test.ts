@@ -17,7 +17,7 @@ let system: System;
 let clients: ReturnType<typeof sweepClients>;
 
 beforeAll(async () => {
-  system = await startSystem({ services: ['event-bus', 'notifications'] });
+  system = await startSystem({ services: ['event-bus', 'identity', 'notifications'] });
   clients = sweepClients(system);
   // The packaged 900 s past the lease: none here, so a claim whose lease just ran out is stale.
   const fn = system.local.lambda.getFunction('shop-notifications-dev-resolveStaleClaims');

@@ -15,7 +15,7 @@ let system: System;
 let clients: ReturnType<typeof sweepClients>;
 
 beforeAll(async () => {
-  system = await startSystem({ services: ['event-bus', 'orders'] });
+  system = await startSystem({ services: ['event-bus', 'identity', 'orders'] });
   clients = sweepClients(system);
 });
 afterAll(async () => {

@@ -16,7 +16,7 @@ let system: System;
 let clients: ReturnType<typeof sweepClients>;
 
 beforeAll(async () => {
-  system = await startSystem({ services: ['event-bus', 'payments'] });
+  system = await startSystem({ services: ['event-bus', 'identity', 'payments'] });
   clients = sweepClients(system);
 });
 afterAll(async () => {

@@ -26,7 +26,7 @@ async function stock(levels: Record<string, number>): Promise<Record<string, str
   const skus: Record<string, string> = {};
   for (const [name, available] of Object.entries(levels)) {
     skus[name] = `SKU-${name}-${run}`;
-    expect((await system.http('PUT', `/inventory/${skus[name]}`, { available })).status).toBe(200);
+    expect((await system.http('PUT', `/inventory/${skus[name]}`, { available }, system.admin.headers)).status).toBe(200);
   }
   return skus;
 }
@@ -35,7 +35,7 @@ interface Line { sku: string; quantity: number; unitPrice: number }
 
 async function placeOrder(items: Line[], paymentToken: string, headers: Record<string, string> = {}) {
   const customerEmail = `customer-${run}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const answer = await system.http('POST', '/orders', { customerId: `cust-${run}`, customerEmail, currency: 'EUR', items, paymentToken }, headers);
+  const answer = await system.http('POST', '/orders', { customerEmail, currency: 'EUR', items, paymentToken }, headers);
   expect(answer).toMatchObject({ status: 202, body: { status: 'PENDING' } });
   return { orderId: answer.body.orderId as string, customerEmail };
 }
@@ -211,7 +211,7 @@ describe('poison events and redrive', () => {
 describe('the orders HTTP API', () => {
   it('a repeated POST with the same Idempotency-Key returns the first answer and creates nothing', async () => {
     const sku = await stock({ mug: 5 });
-    const body = { customerId: 'cust-idem', customerEmail: `idem-${run}@example.com`, currency: 'EUR', items: [{ sku: sku.mug!, quantity: 1, unitPrice: 999 }], paymentToken: 'tok_visa' };
+    const body = { customerEmail: `idem-${run}@example.com`, currency: 'EUR', items: [{ sku: sku.mug!, quantity: 1, unitPrice: 999 }], paymentToken: 'tok_visa' };
     const key = { 'Idempotency-Key': `key-${run}` };
     const first = await system.http('POST', '/orders', body, key);
     const second = await system.http('POST', '/orders', body, key);
@@ -225,11 +225,11 @@ describe('the orders HTTP API', () => {
 
   it('invalid bodies get 400 naming each bad field, and nothing is stored or published', async () => {
     const email = `invalid-${run}@example.com`;
-    const bad = await system.http('POST', '/orders', { customerId: 'c', customerEmail: 'not-an-email', currency: 'EUR', items: [{ sku: 'S', quantity: -1, unitPrice: 10 }] });
+    const bad = await system.http('POST', '/orders', { customerEmail: 'not-an-email', currency: 'EUR', items: [{ sku: 'S', quantity: -1, unitPrice: 10 }] });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['customerEmail', 'items[0].quantity', 'paymentToken']));
-    expect((await system.http('POST', '/orders', '{"customerId": ')).status).toBe(400);
-    const other = await system.http('POST', '/orders', { customerId: 'c', customerEmail: email, currency: 'EUR', items: [], paymentToken: 'tok_visa' });
+    expect((await system.http('POST', '/orders', '{"customerEmail": ')).status).toBe(400);
+    const other = await system.http('POST', '/orders', { customerEmail: email, currency: 'EUR', items: [], paymentToken: 'tok_visa' });
     expect(other.status).toBe(400);
     await system.waitFor(() => true, 'deliveries to settle');
     expect((await system.busEvents()).filter((e) => JSON.stringify(e.detail).includes(email))).toEqual([]);

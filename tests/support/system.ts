@@ -2,15 +2,26 @@ import path from 'node:path';
 import { loadSystem, readPackagedService, startLocalCloud, type FaultPlanInput, type LoadedStack, type LocalCloud } from '../../libs/local-cloud/src';
 import { listServices, packageServices, SERVICES_DIR } from '../../scripts/package-services';
 import { createBusTap, type AwsClientConfig, type BusEvent } from './bus-tap';
+import { createShopUser, findShopPool, type ShopPool, type ShopUser } from './identity';
 
 export type { BusEvent } from './bus-tap';
+export type { ShopUser } from './identity';
 
 export interface System {
   local: LocalCloud;
   stacks: LoadedStack[];
   /** SDK client settings for the emulator's endpoint. */
   aws: AwsClientConfig;
-  /** A request to the services' HTTP APIs, as a client would send it; a body that is not JSON comes back as text. */
+  /** The user pool of the identity stack, for tests that make users of their own (`createShopUser`). */
+  pool: ShopPool;
+  /** A customer signed in at start-up: `http` calls as them unless the headers carry another `authorization`. */
+  customer: ShopUser;
+  /** A member of the `admins` group (sets stock): `system.http('PUT', ..., body, system.admin.headers)`. */
+  admin: ShopUser;
+  /**
+   * A request to the services' HTTP APIs, as a client would send it, with `customer`'s token unless `headers` has an
+   * `authorization` of its own (`''` sends none); a body that is not JSON comes back as text.
+   */
   http(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Every event that crossed the bus so far, in arrival order. */
   busEvents(): Promise<BusEvent[]>;
@@ -37,6 +48,8 @@ export async function startSystem(options: { timeScale?: number; services?: stri
   const aws = { endpoint: local.url, region: local.cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const bus = String(stacks.find((s) => s.outputs.EventBusName)?.outputs.EventBusName ?? 'shop-dev');
   const tap = await createBusTap(aws, bus, 'system-test-bus-tap');
+  const pool = await findShopPool(aws);
+  const [customer, admin] = await Promise.all([createShopUser(aws, pool, { username: 'system-customer' }), createShopUser(aws, pool, { username: 'system-admin', groups: ['admins'] })]);
   // Faults strike once the system is loaded and the test tap is in place.
   local.faults.set(options.faults);
 
@@ -49,11 +62,15 @@ export async function startSystem(options: { timeScale?: number; services?: stri
     local,
     stacks,
     aws,
+    pool,
+    customer,
+    admin,
     async http(method, url, body, headers = {}) {
+      const { authorization = customer.headers.authorization, ...rest } = headers;
       const answer = await local.http.handle({
         method,
         url,
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...(authorization && { authorization }), ...rest },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       return { status: answer.status, body: jsonOrText(String(answer.body)) };

@@ -126,6 +126,11 @@ export interface CloudWatchApi {
   putLogLine(line: string): number;
 }
 
+export interface IdentityProvidersApi {
+  /** The public keys (JWKS) of the local identity provider whose issuer URL this is; undefined when none has it. */
+  keySetOfIssuer(issuer: string): Promise<{ keys: object[] } | undefined>;
+}
+
 export class Cloud {
   readonly region: string;
   readonly accountId: string;
@@ -147,6 +152,8 @@ export class Cloud {
   lambda!: LambdaApi;
   sns!: SnsApi;
   cloudwatch!: CloudWatchApi;
+  /** The issuers JWT authorizers can verify locally (Cognito user pools). */
+  identityProviders?: IdentityProvidersApi;
   /** Endpoint of the DynamoDB emulation (dynalite), for integrations that call DynamoDB. */
   dynamodbEndpoint?: string;
 

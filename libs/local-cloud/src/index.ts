@@ -1,6 +1,8 @@
 import './polyfills';
 import { Cloud, type CloudOptions } from './cloud';
 import { createCloudWatchEndpoint } from './cloudwatch/cloudwatch-endpoint';
+import { createCognitoEndpoint } from './cognito/cognito-endpoint';
+import type { CognitoService } from './cognito/user-pools';
 import type { CloudWatchService } from './cloudwatch/cloudwatch-service';
 import { createDynamoDb, type LocalDynamoDb } from './dynamodb/local-dynamodb';
 import type { FaultInjector } from './faults/injector';
@@ -55,6 +57,7 @@ export type { FunctionRegistration, LambdaFunction } from './lambda/function-con
 export type { EventSourceMappingOptions, SqsEventSourceMapping } from './lambda/sqs-event-source';
 export type { SentEmail, SentEmailFilter } from './ses/ses-service';
 export { CloudWatchService } from './cloudwatch/cloudwatch-service';
+export { CognitoService } from './cognito/user-pools';
 export { EMF_PATH } from './cloudwatch/cloudwatch-endpoint';
 export { looksLikeEmf } from './cloudwatch/emf';
 export type { MetricAlarm } from './cloudwatch/alarms';
@@ -102,6 +105,8 @@ export interface LocalCloud {
   cloudwatch: CloudWatchService;
   /** SNS: topics, subscriptions, deliveries; `sns.listEmails(filter?)` for what e-mail subscriptions got. */
   sns: SnsService;
+  /** Cognito user pools: the admin API, USER_PASSWORD_AUTH sign-in, the issuers' JWKS (the JWT authorizers' keys). */
+  cognito: CognitoService;
   dynamodb: LocalDynamoDb;
   /** The access keys the endpoint accepts; `keys.issue(roleArn, sessionName)` makes a role session's. */
   keys: AccessKeys;
@@ -184,6 +189,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   server.registerRestService(cloudwatch.rest);
   for (const route of cloudwatch.localRoutes) server.registerLocalRoute(route);
 
+  const cognito = createCognitoEndpoint(cloud, url);
+  cloud.identityProviders = cognito.service;
+  server.registerJsonService({ ...cognito.json, dispatch: guard.guarded('cognito-idp', cognito.json.dispatch) });
+  for (const route of cognito.pathRoutes) server.registerPathRoute(route);
+
   const dynamodb = await createDynamoDb(cloud, { path: options.dynamodbPath, authorize: guard.authorizerFor('dynamodb') });
   server.registerRawService(dynamodb);
   // Step Functions' DynamoDB tasks reach it through the endpoint too, so they meet the same faults as the SDK's calls.
@@ -205,6 +215,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ses: ses.service,
     cloudwatch: cloudwatch.service,
     sns: sns.service,
+    cognito: cognito.service,
     dynamodb,
     keys,
     functionCredentials,

@@ -46,6 +46,15 @@ export interface LocalRoute {
   handle(request: RestRequest): Promise<RestResponse>;
 }
 
+/**
+ * An unsigned GET an AWS service serves at a path of its own outside its API, e.g. an OIDC issuer's
+ * `/<poolId>/.well-known/jwks.json`. `pattern` is matched against the path.
+ */
+export interface PathRoute {
+  pattern: RegExp;
+  handle(request: RestRequest, match: RegExpExecArray): Promise<RestResponse>;
+}
+
 export interface LocalCloudServerOptions {
   /** Where unexpected (500) errors are reported; console.error by default. */
   logError?: (message: string, error: unknown) => void;
@@ -68,6 +77,7 @@ export class LocalCloudServer {
   private readonly restBySigningName = new Map<string, RestServiceRegistration>();
   private readonly rawBySigningName = new Map<string, RawServiceRegistration>();
   private readonly localRoutes = new Map<string, LocalRoute>();
+  private readonly pathRoutes: PathRoute[] = [];
   private readonly server = http.createServer((req, res) => void this.route(req, res));
   private readonly logError: (message: string, error: unknown) => void;
   private readonly admit: NonNullable<LocalCloudServerOptions['admit']>;
@@ -96,6 +106,10 @@ export class LocalCloudServer {
   registerLocalRoute(route: LocalRoute): void {
     if (!route.path.startsWith('/_local/')) throw new Error(`local routes live under /_local/, not ${route.path}`);
     this.claim(this.localRoutes, `${route.method} ${route.path}`, route);
+  }
+
+  registerPathRoute(route: PathRoute): void {
+    this.pathRoutes.push(route);
   }
 
   /** Signing names of the registered services, for the health route. */
@@ -141,6 +155,13 @@ export class LocalCloudServer {
         return writeResponse(res, await this.handleRest(local, request, requestId));
       }
       const target = header(req, 'x-amz-target');
+      // Unsigned GETs of public documents (a user pool issuer's JWKS), as AWS serves them.
+      for (const route of req.method === 'GET' && !target ? this.pathRoutes : []) {
+        const match = route.pattern.exec(url.pathname);
+        if (!match) continue;
+        const request: RestRequest = { method: 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: await readBody(req) };
+        return writeResponse(res, await this.handleRest({ handle: (r) => route.handle(r, match) }, request, requestId));
+      }
       const serve = this.serviceFor(req, res, url, target, requestId);
       if (serve) {
         const body = await readBody(req);

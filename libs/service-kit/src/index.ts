@@ -3,6 +3,7 @@ export * from './config';
 export * from './dynamodb';
 export * from './event-bridge';
 export * from './business-metrics';
+export * from './caller';
 export * from './http-responses';
 export * from './json-body';
 export * from './saga-starter';

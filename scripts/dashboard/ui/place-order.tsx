@@ -35,7 +35,7 @@ export function PlaceOrderForm({ onPlaced }: { onPlaced: (orderId: string) => vo
 
   const place = (event: Event) => {
     event.preventDefault();
-    const body = { customerId: 'cust-1', customerEmail: email, currency: 'EUR', items: [{ sku, quantity, unitPrice }], paymentToken: token };
+    const body = { customerEmail: email, currency: 'EUR', items: [{ sku, quantity, unitPrice }], paymentToken: token };
     void run(
       () => api.placeOrder(body),
       (answer) => {

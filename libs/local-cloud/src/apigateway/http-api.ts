@@ -5,6 +5,7 @@ import { MAX_HTTP_API_PAYLOAD_BYTES } from '@shop/aws-limits';
 import type { Cloud, LambdaApi, LambdaInvokeResult } from '../cloud';
 import { AwsError } from '../errors';
 import { listenOn } from '../listen';
+import { authorize, type JwtAuthorizer } from './jwt-authorizer';
 import { TokenBucket } from './token-bucket';
 
 /**
@@ -35,6 +36,16 @@ interface Route {
   /** Path segments; `{name}` binds one segment, `{name+}` the rest (greedy). */
   segments: string[];
   integrationId: string;
+  /** AuthorizationType JWT: the authorizer's id and the route's AuthorizationScopes. */
+  authorizerId?: string;
+  authorizationScopes: string[];
+}
+
+/** How a route is authorized (AWS::ApiGatewayV2::Route AuthorizationType, AuthorizerId, AuthorizationScopes). */
+export interface RouteAuthorization {
+  authorizationType?: string;
+  authorizerId?: string;
+  authorizationScopes?: string[];
 }
 
 interface Integration {
@@ -75,6 +86,7 @@ export class HttpApis {
   private readonly apis = new Map<string, string>();
   private readonly integrations = new Map<string, Integration>();
   private readonly routes: Route[] = [];
+  private readonly authorizers = new Map<string, JwtAuthorizer & { apiId: string }>();
   /** Each API's `$default` stage settings: the stage the local base URL serves. */
   private readonly stages = new Map<string, { defaults?: RouteThrottle; routes: Record<string, RouteThrottle> }>();
   /** One bucket per throttled route (`<apiId> <routeKey>`), made on its first request. */
@@ -103,14 +115,37 @@ export class HttpApis {
     return integrationId;
   }
 
+  /** A JWT authorizer (AWS::ApiGatewayV2::Authorizer AuthorizerType JWT); Lambda (REQUEST) authorizers are not emulated. */
+  createAuthorizer(apiId: string, options: { name: string; authorizerType: string; identitySource?: string[]; issuer?: string; audience?: string[] }): string {
+    this.requireApi(apiId);
+    if (options.authorizerType !== 'JWT') throw new AwsError('BadRequestException', `authorizer ${options.name}: type ${options.authorizerType} is not emulated locally (only JWT)`);
+    if (!options.issuer) throw new AwsError('BadRequestException', `authorizer ${options.name}: JwtConfiguration.Issuer is required for a JWT authorizer`);
+    const authorizerId = randomUUID().replace(/-/g, '').slice(0, 6);
+    this.authorizers.set(authorizerId, { apiId, name: options.name, identitySource: options.identitySource ?? ['$request.header.Authorization'], issuer: options.issuer, audience: options.audience ?? [] });
+    return authorizerId;
+  }
+
   /** `routeKey` is `METHOD /path/{param}` or `$default`; `target` is `integrations/<id>`. */
-  createRoute(apiId: string, routeKey: string, target: string): void {
+  createRoute(apiId: string, routeKey: string, target: string, authorization: RouteAuthorization = {}): void {
     this.requireApi(apiId);
     const integrationId = target.replace(/^integrations\//, '');
     if (!this.integrations.has(integrationId)) throw new AwsError('NotFoundException', `route ${routeKey}: no integration ${target}`);
     const [method, path] = routeKey === '$default' ? ['ANY', ''] : routeKey.split(' ', 2);
     if (routeKey !== '$default' && (!method || !path?.startsWith('/'))) throw new AwsError('BadRequestException', `route key "${routeKey}" is not "METHOD /path"`);
-    this.routes.push({ apiId, routeKey, method: method!.toUpperCase(), segments: routeKey === '$default' ? [] : split(path!), integrationId });
+    const type = authorization.authorizationType ?? 'NONE';
+    if (type !== 'NONE' && type !== 'JWT') throw new AwsError('BadRequestException', `route ${routeKey}: AuthorizationType ${type} is not emulated locally (NONE or JWT)`);
+    if (type === 'JWT' && this.authorizers.get(authorization.authorizerId ?? '')?.apiId !== apiId) {
+      throw new AwsError('NotFoundException', `route ${routeKey}: AuthorizationType JWT names authorizer ${authorization.authorizerId ?? '(none)'}, which this API does not have`);
+    }
+    this.routes.push({
+      apiId,
+      routeKey,
+      method: method!.toUpperCase(),
+      segments: routeKey === '$default' ? [] : split(path!),
+      integrationId,
+      authorizerId: type === 'JWT' ? authorization.authorizerId : undefined,
+      authorizationScopes: authorization.authorizationScopes ?? [],
+    });
   }
 
   /**
@@ -160,9 +195,19 @@ export class HttpApis {
       this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, throttled: true });
       return json(429, TOO_MANY_REQUESTS);
     }
+    const event = this.event(request, url, found.route, found.pathParameters);
+    const authorizer = found.route.authorizerId ? this.authorizers.get(found.route.authorizerId) : undefined;
+    if (authorizer) {
+      const keySetOf = async (issuer: string) => (await this.cloud.identityProviders?.keySetOfIssuer(issuer)) as never;
+      const answer = await authorize(authorizer, found.route.authorizationScopes, { headers: event.headers, query: url.searchParams }, keySetOf);
+      if (!answer.allowed) {
+        this.cloud.record({ service: 'lambda', type: 'http.request', routeKey: found.route.routeKey, path: url.pathname, unauthorized: answer.status, reason: answer.wwwAuthenticate });
+        return { status: answer.status, headers: { 'content-type': 'application/json', 'www-authenticate': answer.wwwAuthenticate, 'apigw-requestid': event.requestContext.requestId }, body: JSON.stringify({ message: answer.status === 401 ? 'Unauthorized' : 'Forbidden' }) };
+      }
+      Object.assign(event.requestContext, { authorizer: { jwt: { claims: answer.claims, scopes: answer.scopes } } });
+    }
     this.cloud.usage.httpApiRequest(found.route.routeKey, request.body === undefined ? 0 : Buffer.byteLength(request.body));
     const integration = this.integrations.get(found.route.integrationId)!;
-    const event = this.event(request, url, found.route, found.pathParameters);
     let result: LambdaInvokeResult;
     try {
       result = await this.lambda.invoke(integration.functionArn, JSON.stringify(event));

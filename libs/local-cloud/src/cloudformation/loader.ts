@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -77,6 +78,7 @@ function clients(endpoint: string, region: string): Clients {
     cloudwatch: new CloudWatchClient(config),
     sns: new SNSClient(config),
     scheduler: new SchedulerClient(config),
+    cognito: new CognitoIdentityProviderClient(config),
   };
 }
 

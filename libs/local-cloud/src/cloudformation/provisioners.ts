@@ -8,6 +8,7 @@ import {
   waitUntilTableExists,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateGroupCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { PutMetricAlarmCommand, type CloudWatchClient, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { CreateArchiveCommand, CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -47,6 +48,7 @@ export interface Clients {
   cloudwatch: CloudWatchClient;
   sns: SNSClient;
   scheduler: SchedulerClient;
+  cognito: CognitoIdentityProviderClient;
 }
 
 export interface ProvisionContext {
@@ -391,6 +393,31 @@ const logGroup: Provisioner = async (props, ctx) => {
   return { ref: name, attributes: { Arn: arn(ctx, 'logs', `log-group:${name}:*`) } };
 };
 
+/**
+ * AWS::Cognito::UserPool: Ref is the pool id; GetAtt Arn, ProviderName and ProviderURL (the issuer of its tokens)
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html).
+ */
+const userPool: Provisioner = async (props, ctx) => {
+  const { UserPoolName, ...rest } = props;
+  const { UserPool } = await ctx.clients.cognito.send(new CreateUserPoolCommand({ ...rest, PoolName: (UserPoolName as string | undefined) ?? physicalName(ctx, 128) }));
+  const id = UserPool!.Id!;
+  const providerName = `cognito-idp.${ctx.region}.amazonaws.com/${id}`;
+  return { ref: id, attributes: { Arn: UserPool!.Arn, UserPoolId: id, ProviderName: providerName, ProviderURL: `https://${providerName}` } };
+};
+
+/** AWS::Cognito::UserPoolClient: Ref is the client id (GetAtt ClientId, Name). */
+const userPoolClient: Provisioner = async (props, ctx) => {
+  const { UserPoolClient } = await ctx.clients.cognito.send(new CreateUserPoolClientCommand({ ...props, ClientName: (props.ClientName as string | undefined) ?? physicalName(ctx, 128) } as never));
+  return { ref: UserPoolClient!.ClientId, attributes: { ClientId: UserPoolClient!.ClientId, Name: UserPoolClient!.ClientName } };
+};
+
+/** AWS::Cognito::UserPoolGroup: Ref is the group name. */
+const userPoolGroup: Provisioner = async (props, ctx) => {
+  const name = (props.GroupName as string | undefined) ?? physicalName(ctx, 128);
+  await ctx.clients.cognito.send(new CreateGroupCommand({ ...props, GroupName: name } as never));
+  return { ref: name, attributes: {} };
+};
+
 const httpApi: Provisioner = async (props, ctx) => {
   if (!ctx.httpApis) return noLocalEffect(props, ctx);
   const apiId = ctx.httpApis.createApi(String(props.Name ?? physicalName(ctx)));
@@ -406,8 +433,21 @@ const httpIntegration: Provisioner = async (props, ctx) => {
 
 const httpRoute: Provisioner = async (props, ctx) => {
   if (!ctx.httpApis) return noLocalEffect(props, ctx);
-  ctx.httpApis.createRoute(props.ApiId, props.RouteKey, props.Target);
+  ctx.httpApis.createRoute(props.ApiId, props.RouteKey, props.Target, { authorizationType: props.AuthorizationType, authorizerId: props.AuthorizerId, authorizationScopes: props.AuthorizationScopes });
   return { ref: `${props.ApiId}/${props.RouteKey}`, attributes: {} };
+};
+
+/** AWS::ApiGatewayV2::Authorizer: a JWT authorizer validates its routes' tokens locally (Ref is its id). */
+const httpAuthorizer: Provisioner = async (props, ctx) => {
+  if (!ctx.httpApis) return noLocalEffect(props, ctx);
+  const id = ctx.httpApis.createAuthorizer(props.ApiId, {
+    name: String(props.Name),
+    authorizerType: props.AuthorizerType,
+    identitySource: props.IdentitySource,
+    issuer: props.JwtConfiguration?.Issuer,
+    audience: props.JwtConfiguration?.Audience,
+  });
+  return { ref: id, attributes: { AuthorizerId: id } };
 };
 
 /** AWS::ApiGatewayV2::Stage: its route throttling acts locally (429 past a route's burst and rate). */
@@ -441,6 +481,10 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGatewayV2::Integration': httpIntegration,
   'AWS::ApiGatewayV2::Route': httpRoute,
   'AWS::ApiGatewayV2::Stage': httpStage,
+  'AWS::ApiGatewayV2::Authorizer': httpAuthorizer,
+  'AWS::Cognito::UserPool': userPool,
+  'AWS::Cognito::UserPoolClient': userPoolClient,
+  'AWS::Cognito::UserPoolGroup': userPoolGroup,
   'AWS::SNS::Topic': topic,
   'AWS::SNS::Subscription': subscription,
   'AWS::SNS::TopicPolicy': topicPolicy,

@@ -304,5 +304,26 @@ const sts: Record<string, Mapper> = {
   AssumeRole: (input) => one('sts:AssumeRole', String(input.RoleArn)),
 };
 
+// Cognito user pools: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html
+const onPool = (action: string): Mapper => (input, account) => one(action, arnOf(account, 'cognito-idp', `userpool/${input.UserPoolId}`));
+const cognitoIdp: Record<string, Mapper> = {
+  CreateUserPool: anyResource('cognito-idp:CreateUserPool'),
+  ListUserPools: anyResource('cognito-idp:ListUserPools'),
+  ...Object.fromEntries(
+    [
+      'DescribeUserPool', 'DeleteUserPool', 'CreateUserPoolClient', 'DescribeUserPoolClient', 'ListUserPoolClients', 'CreateGroup', 'ListGroups',
+      'AdminCreateUser', 'AdminGetUser', 'AdminDeleteUser', 'ListUsers', 'AdminSetUserPassword', 'AdminUpdateUserAttributes', 'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup', 'AdminListGroupsForUser', 'AdminDisableUser', 'AdminEnableUser',
+    ].map((operation) => [operation, onPool(`cognito-idp:${operation}`)]),
+  ),
+};
+
 /** Signing name → operation → what it asks. */
-export const ACTION_MAPPINGS: Record<string, Record<string, Mapper>> = { events, sqs, states, dynamodb, ses, sns, monitoring, lambda, scheduler, schemas, sts };
+export const ACTION_MAPPINGS: Record<string, Record<string, Mapper>> = { events, sqs, states, dynamodb, ses, sns, monitoring, lambda, scheduler, schemas, sts, 'cognito-idp': cognitoIdp };
+
+/**
+ * Operations a client calls without AWS credentials, unsigned: a user pool's sign-in is authorized by the user's password
+ * or tokens, not by IAM ("unauthenticated API operations",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html).
+ */
+export const UNSIGNED_OPERATIONS: Record<string, ReadonlySet<string>> = { 'cognito-idp': new Set(['InitiateAuth', 'RespondToAuthChallenge']) };

@@ -3,7 +3,7 @@ import { AwsError } from '../errors';
 import type { AccessKeys } from './access-keys';
 import { accessDeniedError, signatureError } from './auth-errors';
 import type { Authorizer, Caller } from './authorize';
-import { requestActions, type Account, type RequestAction } from './request-actions';
+import { requestActions, UNSIGNED_OPERATIONS, type Account, type RequestAction } from './request-actions';
 import type { IncomingSignedRequest, SigV4Verifier, Verification } from './sigv4-verifier';
 
 type Dispatch = (operation: string, input: any) => Promise<unknown>;
@@ -60,6 +60,7 @@ export class RequestGuard {
   /** A service's `dispatch`, authorized first. PutEvents is authorized entry by entry (see putEvents). */
   guarded(service: string, dispatch: Dispatch): Dispatch {
     return async (operation, input) => {
+      if (UNSIGNED_OPERATIONS[service]?.has(operation)) return dispatch(operation, input);
       if (service === 'events' && operation === 'PutEvents') return this.putEvents(input, dispatch);
       this.authorize(service, operation, input);
       return dispatch(operation, input);

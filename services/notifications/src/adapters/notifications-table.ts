@@ -9,6 +9,8 @@ export interface NotificationView {
   orderId: string;
   outcome: Outcome;
   template: NotificationTemplate;
+  /** Whose it is (absent from notifications sent before the API was per customer: only admins see those). */
+  customerId?: string;
   recipient: string;
   subject: string;
   sentAt: string;
@@ -33,7 +35,7 @@ export async function listSentNotifications(
         FilterExpression: '#status = :sent',
         ExpressionAttributeNames: { '#status': 'status', '#template': 'template' },
         ExpressionAttributeValues: { ':orderId': orderId, ':sent': 'SENT' },
-        ProjectionExpression: 'orderId, outcome, #template, recipient, subject, sentAt, providerMessageId',
+        ProjectionExpression: 'orderId, outcome, #template, customerId, recipient, subject, sentAt, providerMessageId',
         ExclusiveStartKey: startKey,
       }),
     );

@@ -5,7 +5,7 @@ import { isStaleClaim } from './stale-claims';
 const ME = 'arn:aws:states:us-east-1:000000000000:express:shop-notifications-dev-notification:notify-1-CONFIRMED:me';
 const OTHER = 'arn:aws:states:us-east-1:000000000000:express:shop-notifications-dev-notification:notify-1-CONFIRMED:other';
 const request: NotificationRequest = {
-  orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: 'grace@example.com',
+  orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', customerId: 'cust-7', recipient: 'grace@example.com',
   customerName: 'Grace', total: { amount: 2598, currency: 'EUR' }, cause: { metadata: { id: 'evt-1', correlationId: 'c' } },
 };
 const claimedAt = new Date('2026-11-23T12:00:00Z');

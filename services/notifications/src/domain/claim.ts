@@ -90,8 +90,8 @@ export function claimedNotification(claim: NotificationClaim): ClaimedNotificati
 
 /** The request a claim was written for, to run the saga again from it. */
 export function requestOfClaim(claim: NotificationClaim): NotificationRequest {
-  const { orderId, outcome, template, recipient, customerName, total, reason, cause } = claim;
-  return { orderId, outcome, template, recipient, ...(customerName !== undefined && { customerName }), ...(total !== undefined && { total }), ...(reason !== undefined && { reason }), cause };
+  const { orderId, outcome, template, customerId, recipient, customerName, total, reason, cause } = claim;
+  return { orderId, outcome, template, customerId, recipient, ...(customerName !== undefined && { customerName }), ...(total !== undefined && { total }), ...(reason !== undefined && { reason }), cause };
 }
 
 /**

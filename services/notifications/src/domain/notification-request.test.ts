@@ -7,7 +7,7 @@ describe('notificationRequestOf: which e-mail an outcome event calls for', () =>
   it('OrderConfirmed → ORDER_CONFIRMED of the CONFIRMED outcome, with the total', () => {
     const event = confirmed(o);
     expect(notificationRequestOf(received(event))).toEqual({
-      orderId: o.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: 'grace@example.com',
+      orderId: o.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', customerId: 'cust-7', recipient: 'grace@example.com',
       total: { amount: 2598, currency: 'EUR' },
       cause: { metadata: { id: event.detail.metadata.id, correlationId: o.orderId } },
     });

@@ -11,6 +11,8 @@ export interface NotificationRequest {
   orderId: string;
   outcome: Outcome;
   template: NotificationTemplate;
+  /** Whose notification it is: only that customer (and admins) read it through the API. */
+  customerId: string;
   recipient: string;
   customerName?: string;
   /** Integer minor units (OrderConfirmed only: the other events carry no amount). */
@@ -30,6 +32,7 @@ export function notificationRequestOf(event: Received<OutcomeEventType>): Notifi
   const { metadata, data } = event.detail;
   const base = {
     orderId: data.orderId,
+    customerId: data.customer.id,
     recipient: data.customer.email,
     ...(data.customer.name ? { customerName: data.customer.name } : {}),
     cause: { metadata: { id: metadata.id, correlationId: metadata.correlationId } },

@@ -1,7 +1,7 @@
 import type { NotificationRequest } from './notification-request';
 import { formatMoney, orderReference, renderEmail } from './render';
 
-const base = { orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', recipient: 'grace@example.com', cause: { metadata: { id: 'e', correlationId: 'c' } } };
+const base = { orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', customerId: 'cust-7', recipient: 'grace@example.com', cause: { metadata: { id: 'e', correlationId: 'c' } } };
 const confirmedRequest: NotificationRequest = { ...base, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', total: { amount: 2598, currency: 'EUR' } };
 
 describe('formatMoney', () => {

@@ -15,19 +15,17 @@ export const MAX_ITEMS = 100;
  */
 export const PLACE_ORDER_BODY_LIMITS: BodyLimits = { maxBytes: 32 * 1024 };
 
-/** Ids and tokens are identifiers: letters, digits and a few separators, never spaces or markup. */
-const IDENTIFIER = '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$';
-
 /**
  * The `POST /orders` body. Every bound is at least as strict as the OrderPlaced v1 / v2 schemas, so that an accepted
- * order can always be published. Unknown fields are refused: a misspelt field must not be silently ignored.
+ * order can always be published. Unknown fields are refused: a misspelt field must not be silently ignored. The
+ * customer is not in it: it is the signed-in caller (the token's subject, a Cognito `sub`, which meets the events'
+ * customer id bounds).
  */
 const schema = {
   type: 'object',
-  required: ['customerId', 'customerEmail', 'currency', 'items', 'paymentToken'],
+  required: ['customerEmail', 'currency', 'items', 'paymentToken'],
   additionalProperties: false,
   properties: {
-    customerId: { type: 'string', minLength: 1, maxLength: 128, pattern: IDENTIFIER },
     customerEmail: { type: 'string', format: 'email', maxLength: 254 },
     currency: { type: 'string', maxLength: 3, pattern: '^[A-Z]{3}$' },
     paymentToken: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$' },
@@ -79,10 +77,17 @@ function repeatedSkuErrors(items: unknown): FieldError[] {
   return errors;
 }
 
-/** Validates the request body (parsed by readJsonBody, which checked its type, size and depth), naming every offending field. */
-export function parsePlaceOrder(parsed: unknown): Parsed<NewOrder> {
+/** A body naming a customer is refused rather than ignored: a client that still sends one must learn it is not used. */
+const NAMED_CUSTOMER: FieldError = { field: 'customerId', message: "is not accepted: the customer is the signed-in caller (the token's subject)" };
+
+/**
+ * Validates the request body (parsed by readJsonBody, which checked its type, size and depth), naming every offending
+ * field, and makes the order the caller's.
+ */
+export function parsePlaceOrder(parsed: unknown, customerId: string): Parsed<NewOrder> {
   validate ??= createAjv().compile(schema);
-  const errors: FieldError[] = validate(parsed) ? [] : firstPerField(describeErrors(validate.errors).map((v) => ({ field: fieldOf(v.path), message: v.message })));
+  const described = validate(parsed) ? [] : describeErrors(validate.errors).map((v) => ({ field: fieldOf(v.path), message: v.message }));
+  const errors: FieldError[] = firstPerField(described.map((e) => (e.field === NAMED_CUSTOMER.field ? NAMED_CUSTOMER : e)));
   const request = parsed as Partial<NewOrder> | null;
   if (typeof request?.currency === 'string' && /^[A-Z]{3}$/.test(request.currency) && !isIsoCurrency(request.currency)) {
     errors.push({ field: 'currency', message: 'is not an ISO 4217 currency code' });
@@ -92,5 +97,5 @@ export function parsePlaceOrder(parsed: unknown): Parsed<NewOrder> {
   const total = request!.items!.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
   // Beyond EventBridge's numeric range, an OrderPlaced would match neither payments rule (normal or high value).
   if (total > NUMERIC_MATCH_LIMIT) return { ok: false, errors: [{ field: 'items', message: `the order total is too large: at most ${NUMERIC_MATCH_LIMIT} minor units` }] };
-  return { ok: true, value: request as NewOrder };
+  return { ok: true, value: { customerId, ...(request as Omit<NewOrder, 'customerId'>) } };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { captureMetrics } from '@shop/service-kit/src/testing';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { captureMetrics, signedIn } from '@shop/service-kit/src/testing';
 import { paymentCompletedEvent, paymentFailedEvent } from '../../../payments/src/domain/events';
 import type { Payment } from '../../../payments/src/domain/payment';
 import { inventoryReservedEvent } from '../../../inventory/src/domain/events';
@@ -18,9 +18,12 @@ import { registerWait } from './saga/register-wait';
 import { settleOrder } from './saga/settle-order';
 
 const context = {} as Context;
+/** The order as placed by customer c-1; its request body names no customer (the token's subject is the customer). */
 const body = { customerId: 'c-1', customerEmail: 'ada@example.com', currency: 'EUR', items: [{ sku: 'A', quantity: 2, unitPrice: 500 }], paymentToken: 'tok' };
-const post = (payload: unknown, headers: Record<string, string> = {}) =>
-  ({ body: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json', ...headers }, isBase64Encoded: false }) as unknown as APIGatewayProxyEventV2;
+const { customerId: _placedBy, ...requestBody } = body;
+const post = (payload: unknown, headers: Record<string, string> = {}, customerId = 'c-1') =>
+  ({ body: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json', ...headers }, isBase64Encoded: false, requestContext: signedIn(customerId) }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+const getEvent = (orderId: string, caller = signedIn('c-1')) => ({ pathParameters: { orderId }, requestContext: caller }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 /** The orders table as placeOrder sees it (one order per id, createOrFind answers the one stored), and the saga starts. */
 function placementFakes(overrides: Partial<PlacementEffects> = {}) {
@@ -50,9 +53,20 @@ const recordLost: MakeIdempotent = (place) => place;
 const notIdempotent: MakeIdempotent = () => { throw new Error('no Idempotency-Key was given: the placement must not be keyed'); };
 
 describe('POST /orders', () => {
+  it("places the order for the token's subject, refuses a body naming a customer, and a call without a caller", async () => {
+    const { stored, effects } = placementFakes();
+    expect((await handlePlaceOrder(post(requestBody, {}, 'c-9'), context, effects, notIdempotent)).statusCode).toBe(202);
+    expect(stored.get('o-1')?.customerId).toBe('c-9');
+    const named = await handlePlaceOrder(post({ ...requestBody, customerId: 'c-1' }, {}, 'c-9'), context, effects, notIdempotent);
+    expect(named.statusCode).toBe(400);
+    expect(JSON.parse(named.body!).errors).toEqual([{ field: 'customerId', message: "is not accepted: the customer is the signed-in caller (the token's subject)" }]);
+    const anonymous = { ...post(requestBody), requestContext: {} } as never;
+    expect((await handlePlaceOrder(anonymous, context, effects, notIdempotent)).statusCode).toBe(401);
+  });
+
   it('writes the order PENDING, then starts its saga named after it, and answers 202', async () => {
     const { calls, effects } = placementFakes();
-    const response = await handlePlaceOrder(post(body), context, effects, notIdempotent);
+    const response = await handlePlaceOrder(post(requestBody), context, effects, notIdempotent);
     expect(response).toMatchObject({ statusCode: 202 });
     expect(JSON.parse(response.body!)).toEqual({ orderId: 'o-1', status: 'PENDING' });
     expect(calls).toEqual(['create o-1 PENDING 1000', 'start {"orderId":"o-1","outcomeTimeoutSeconds":300}']);
@@ -60,7 +74,7 @@ describe('POST /orders', () => {
 
   it('takes the order back and answers 503 when the saga surely did not start', async () => {
     const { calls, stored, effects } = placementFakes({ startSaga: async () => { throw new SagaNotStartedError('throttled'); } });
-    const response = await handlePlaceOrder(post(body), context, effects, notIdempotent);
+    const response = await handlePlaceOrder(post(requestBody), context, effects, notIdempotent);
     expect(response.statusCode).toBe(503);
     expect(calls).toEqual(['create o-1 PENDING 1000', 'remove o-1']);
     expect(stored.size).toBe(0);
@@ -68,14 +82,14 @@ describe('POST /orders', () => {
 
   it('keeps the order (for a retry to converge on) and answers 503 when whether the saga started is unknown', async () => {
     const { calls, stored, effects } = placementFakes({ startSaga: async () => { throw new Error('whether the order saga started is unknown'); } });
-    expect((await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost)).statusCode).toBe(503);
+    expect((await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost)).statusCode).toBe(503);
     expect(calls).toEqual([`create ${keyedOrderId('c-1', 'k-1')} PENDING 1000`]);
     expect(stored.size).toBe(1);
   });
 
   it('answers 400 naming every bad field without touching anything', async () => {
     const { calls, effects } = placementFakes();
-    const response = await handlePlaceOrder(post({ ...body, customerEmail: 'x', items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }), context, effects, notIdempotent);
+    const response = await handlePlaceOrder(post({ ...requestBody, customerEmail: 'x', items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }), context, effects, notIdempotent);
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body!).errors.map((e: { field: string }) => e.field).sort()).toEqual(['customerEmail', 'items[0].quantity']);
     expect(calls).toEqual([]);
@@ -83,14 +97,14 @@ describe('POST /orders', () => {
 
   it('answers 415, 413 and 400 for a body it cannot take, and for a key with a space, without touching anything', async () => {
     const { calls, effects } = placementFakes();
-    const answer = async (event: APIGatewayProxyEventV2) => {
+    const answer = async (event: APIGatewayProxyEventV2WithJWTAuthorizer) => {
       const response = await handlePlaceOrder(event, context, effects, notIdempotent);
       return { status: response.statusCode, message: JSON.parse(response.body!).message };
     };
-    expect(await answer(post(body, { 'content-type': 'text/plain' }))).toEqual({ status: 415, message: 'content-type text/plain is not accepted: must be application/json (charset utf-8 allowed)' });
-    expect(await answer(post({ ...body, pad: ' '.repeat(32 * 1024) }))).toEqual({ status: 413, message: expect.stringMatching(/^body is 32\d{3} bytes: at most 32768 bytes$/) });
+    expect(await answer(post(requestBody, { 'content-type': 'text/plain' }))).toEqual({ status: 415, message: 'content-type text/plain is not accepted: must be application/json (charset utf-8 allowed)' });
+    expect(await answer(post({ ...requestBody, pad: ' '.repeat(32 * 1024) }))).toEqual({ status: 413, message: expect.stringMatching(/^body is 32\d{3} bytes: at most 32768 bytes$/) });
     expect(await answer(post(`{"items":${'['.repeat(9)}${']'.repeat(9)}}`))).toEqual({ status: 400, message: 'body nests deeper than 8 levels of arrays and objects' });
-    expect(await answer(post(body, { 'idempotency-key': 'my key' }))).toEqual({ status: 400, message: 'invalid request: Idempotency-Key' });
+    expect(await answer(post(requestBody, { 'idempotency-key': 'my key' }))).toEqual({ status: 400, message: 'invalid request: Idempotency-Key' });
     expect(calls).toEqual([]);
   });
 
@@ -101,14 +115,14 @@ describe('POST /orders', () => {
       seen.push(placement);
       return place(placement);
     };
-    await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, keyed);
+    await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, keyed);
     expect(seen).toEqual([{ key: 'k-1', request: body }]);
-    expect((await handlePlaceOrder(post(body, { 'idempotency-key': '' }), context, effects, keyed)).statusCode).toBe(400);
+    expect((await handlePlaceOrder(post(requestBody, { 'idempotency-key': '' }), context, effects, keyed)).statusCode).toBe(400);
   });
 
   it('names a keyed order after the customer and the key', async () => {
     const { effects } = placementFakes();
-    const placedWith = async (customerId: string, key: string) => JSON.parse((await handlePlaceOrder(post({ ...body, customerId }, { 'idempotency-key': key }), context, effects, recordLost)).body!).orderId;
+    const placedWith = async (customerId: string, key: string) => JSON.parse((await handlePlaceOrder(post(requestBody, { 'idempotency-key': key }, customerId), context, effects, recordLost)).body!).orderId;
     const first = await placedWith('c-1', 'k-1');
     expect(first).toBe(keyedOrderId('c-1', 'k-1'));
     expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -117,8 +131,8 @@ describe('POST /orders', () => {
 
   it('run again under the same key (its record lost), finds the order it stored and starts its saga again: one order', async () => {
     const { calls, stored, effects } = placementFakes();
-    const first = await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
-    const again = await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    const first = await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    const again = await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
     const orderId = keyedOrderId('c-1', 'k-1');
     expect([first.statusCode, again.statusCode]).toEqual([202, 202]);
     expect(JSON.parse(again.body!)).toEqual(JSON.parse(first.body!));
@@ -131,21 +145,21 @@ describe('POST /orders', () => {
   it('counts an order placed once, by the placement that stored it: not by a retry, nor by one that failed', async () => {
     const { effects } = placementFakes();
     const { metrics } = await captureMetrics(async () => {
-      await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
-      await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+      await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+      await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
       const unavailable = placementFakes({ startSaga: async () => Promise.reject(new SagaNotStartedError('down')) });
-      await handlePlaceOrder(post(body), context, unavailable.effects, notIdempotent);
+      await handlePlaceOrder(post(requestBody), context, unavailable.effects, notIdempotent);
     });
     expect(metrics.map((m) => [m.namespace, m.name, m.value])).toEqual([['Shop', 'OrdersPlaced', 1]]);
   });
 
   it('does not start a saga again for an order of the key that is no longer PENDING', async () => {
     const { calls, stored, effects } = placementFakes();
-    await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
     const orderId = keyedOrderId('c-1', 'k-1');
     stored.set(orderId, { ...stored.get(orderId)!, status: 'CONFIRMED' });
     calls.length = 0;
-    const again = await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    const again = await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
     expect(again.statusCode).toBe(202);
     expect(JSON.parse(again.body!)).toEqual({ orderId, status: 'PENDING' });
     expect(calls).toEqual([`found ${orderId} CONFIRMED 1000`]);
@@ -153,9 +167,9 @@ describe('POST /orders', () => {
 
   it('refuses another body under the same key and customer (422) once the record is lost, starting nothing', async () => {
     const { calls, stored, effects } = placementFakes();
-    await handlePlaceOrder(post(body, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
     calls.length = 0;
-    const other = await handlePlaceOrder(post({ ...body, items: [{ sku: 'A', quantity: 3, unitPrice: 500 }] }, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
+    const other = await handlePlaceOrder(post({ ...requestBody, items: [{ sku: 'A', quantity: 3, unitPrice: 500 }] }, { 'idempotency-key': 'k-1' }), context, effects, recordLost);
     expect(other).toMatchObject({ statusCode: 422 });
     expect(JSON.parse(other.body!)).toEqual({ message: 'this Idempotency-Key was already used with a different request body' });
     expect(calls).toEqual([`found ${keyedOrderId('c-1', 'k-1')} PENDING 1000`]);
@@ -165,8 +179,8 @@ describe('POST /orders', () => {
   it('answers 422 for a key reused with another body and 409 for a key still in progress', async () => {
     const { effects } = placementFakes();
     const failing = (error: Error): MakeIdempotent => () => async () => { throw error; };
-    expect((await handlePlaceOrder(post(body, { 'idempotency-key': 'k' }), context, effects, failing(new IdempotencyValidationError('different payload')))).statusCode).toBe(422);
-    expect((await handlePlaceOrder(post(body, { 'idempotency-key': 'k' }), context, effects, failing(new IdempotencyAlreadyInProgressError('busy')))).statusCode).toBe(409);
+    expect((await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k' }), context, effects, failing(new IdempotencyValidationError('different payload')))).statusCode).toBe(422);
+    expect((await handlePlaceOrder(post(requestBody, { 'idempotency-key': 'k' }), context, effects, failing(new IdempotencyAlreadyInProgressError('busy')))).statusCode).toBe(409);
   });
 });
 
@@ -174,10 +188,19 @@ describe('GET /orders/{orderId}', () => {
   it('shows the order without its payment token, e-mail or saga bookkeeping; 404 when unknown', async () => {
     const order = placedOrder(body, randomUUID(), new Date('2026-11-23T12:00:00Z'));
     const stored: OrderRecord = { ...order, outcomes: {}, waits: { payment: 'secret-token' } };
-    const response = await getOrder({ pathParameters: { orderId: order.orderId } } as unknown as APIGatewayProxyEventV2, { get: async () => stored });
+    const response = await getOrder(getEvent(order.orderId), { get: async () => stored });
     const shown = JSON.parse(response.body!);
     expect(shown).toEqual({ orderId: order.orderId, status: 'PENDING', total: 1000, currency: 'EUR', items: body.items, customerId: 'c-1', createdAt: order.createdAt, updatedAt: order.updatedAt });
-    expect((await getOrder({ pathParameters: { orderId: randomUUID() } } as unknown as APIGatewayProxyEventV2, { get: async () => undefined })).statusCode).toBe(404);
+    expect((await getOrder(getEvent(randomUUID()), { get: async () => undefined })).statusCode).toBe(404);
+  });
+
+  it("answers another customer's order as an unknown one (404), and shows any order to an admin", async () => {
+    const order = placedOrder(body, randomUUID(), new Date('2026-11-23T12:00:00Z'));
+    const orders = { get: async () => ({ ...order, outcomes: {}, waits: {} }) as OrderRecord };
+    const other = await getOrder(getEvent(order.orderId, signedIn('c-2')), orders);
+    expect(other).toMatchObject({ statusCode: 404, body: JSON.stringify({ message: `no order ${order.orderId}` }) });
+    expect((await getOrder(getEvent(order.orderId, signedIn('ops-1', ['admins'])), orders)).statusCode).toBe(200);
+    expect((await getOrder({ pathParameters: { orderId: order.orderId }, requestContext: {} } as never, orders)).statusCode).toBe(401);
   });
 });
 

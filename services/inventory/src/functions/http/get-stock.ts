@@ -3,7 +3,7 @@ import { badRequest, json } from '@shop/service-kit';
 import { stockTable, type StockTable } from '../../adapters/stock-table';
 import { skuErrors } from '../../domain/stock';
 
-/** `GET /inventory/{sku}`: the stock level, or 404. */
+/** `GET /inventory/{sku}`: the stock level, or 404. Any signed-in caller may read it (the shop shows availability). */
 export async function getStock(event: APIGatewayProxyEventV2, stock: Pick<StockTable, 'get'> = stockTable()): Promise<APIGatewayProxyStructuredResultV2> {
   const sku = event.pathParameters?.sku;
   const errors = skuErrors(sku);

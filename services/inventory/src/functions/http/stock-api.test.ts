@@ -1,10 +1,12 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { signedIn } from '@shop/service-kit/src/testing';
 import type { StockLevel } from '../../domain/stock';
 import { getStock } from './get-stock';
 import { putStock } from './put-stock';
 
-const request = (sku: string, body?: string, isBase64Encoded = false, contentType = 'application/json') =>
-  ({ pathParameters: { sku }, headers: { 'content-type': contentType }, body, isBase64Encoded }) as unknown as APIGatewayProxyEventV2;
+/** By an admin unless `caller` says otherwise: only admins set stock. */
+const request = (sku: string, body?: string, isBase64Encoded = false, contentType = 'application/json', caller = signedIn('ops-1', ['admins'])) =>
+  ({ pathParameters: { sku }, headers: { 'content-type': contentType }, body, isBase64Encoded, requestContext: caller }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 function fakeStock(levels: Record<string, StockLevel> = {}) {
   return {
@@ -19,6 +21,13 @@ function fakeStock(levels: Record<string, StockLevel> = {}) {
 }
 
 describe('putStock', () => {
+  it('answers 403 naming the admins group to a customer, and writes nothing', async () => {
+    const stock = fakeStock();
+    const response = await putStock(request('MUG', '{"available":9}', false, 'application/json', signedIn('c-1', ['shoppers'])), stock);
+    expect(response).toMatchObject({ statusCode: 403, body: JSON.stringify({ message: 'Forbidden: setting stock needs the admins group' }) });
+    expect(stock.levels).toEqual({});
+  });
+
   it('sets the free units and answers the level', async () => {
     const stock = fakeStock({ MUG: { sku: 'MUG', available: 1, reserved: 4 } });
     const response = await putStock(request('MUG', '{"available":9}'), stock);

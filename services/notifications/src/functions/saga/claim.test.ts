@@ -6,14 +6,14 @@ const OTHER = 'arn:aws:states:us-east-1:000000000000:express:shop-notifications-
 const cause = { metadata: { id: 'evt-2', correlationId: 'c' } };
 const input: ClaimInput = {
   request: {
-    orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CANCELLED', template: 'PAYMENT_FAILED', recipient: 'grace@example.com', reason: 'DECLINED', cause,
+    orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CANCELLED', template: 'PAYMENT_FAILED', customerId: 'cust-7', recipient: 'grace@example.com', reason: 'DECLINED', cause,
     email: { subject: 'Your payment did not go through', text: 'T', html: 'H' },
   },
   claimedBy: ME,
 };
 const t0 = new Date('2026-11-23T12:00:00Z');
 const held = (claimedBy: string, at: Date, status: NotificationClaim['status'] = 'CLAIMED'): NotificationClaim => ({
-  orderId: input.request.orderId, outcome: 'CANCELLED', template: 'ORDER_CANCELLED', recipient: 'grace@example.com', reason: 'OUT_OF_STOCK',
+  orderId: input.request.orderId, outcome: 'CANCELLED', template: 'ORDER_CANCELLED', customerId: 'cust-7', recipient: 'grace@example.com', reason: 'OUT_OF_STOCK',
   cause: { metadata: { id: 'evt-1', correlationId: 'c' } }, subject: 'Your order is cancelled', status, claimedBy,
   claimedAt: at.toISOString(), leaseExpiresAt: new Date(at.getTime() + CLAIM_LEASE_SECONDS * 1000).toISOString(),
   ...(status === 'SENT' && { providerMessageId: 'msg-1', sentAt: at.toISOString() }),
@@ -49,7 +49,7 @@ describe('Claim step', () => {
     await expect(claimOutcome(input, effects)).resolves.toEqual({ template: 'PAYMENT_FAILED', recipient: 'grace@example.com', cause });
     expect(puts).toEqual([undefined]);
     expect(claim()).toEqual({
-      orderId: input.request.orderId, outcome: 'CANCELLED', template: 'PAYMENT_FAILED', recipient: 'grace@example.com', reason: 'DECLINED', cause,
+      orderId: input.request.orderId, outcome: 'CANCELLED', template: 'PAYMENT_FAILED', customerId: 'cust-7', recipient: 'grace@example.com', reason: 'DECLINED', cause,
       subject: 'Your payment did not go through', status: 'CLAIMED', claimedBy: ME, claimedAt: '2026-11-23T12:00:00.000Z', leaseExpiresAt: '2026-11-23T12:03:00.000Z',
     });
   });

@@ -7,7 +7,7 @@ const ME = 'arn:aws:states:us-east-1:000000000000:express:shop-notifications-dev
 const input = { orderId: '0c5e8f7a-3b2d-4c1e-9f8a-7b6c5d4e3f2a', outcome: 'CONFIRMED' as const, claimedBy: ME, recipient: 'grace@example.com', subject: 'S', text: 'T', html: 'H' };
 const now = () => new Date('2026-11-23T12:00:01Z');
 const claimed = (claimedBy = ME): NotificationClaim => ({
-  orderId: input.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', recipient: input.recipient, cause: { metadata: { id: 'evt-1', correlationId: input.orderId } },
+  orderId: input.orderId, outcome: 'CONFIRMED', template: 'ORDER_CONFIRMED', customerId: 'cust-7', recipient: input.recipient, cause: { metadata: { id: 'evt-1', correlationId: input.orderId } },
   subject: 'S', status: 'CLAIMED', claimedBy, claimedAt: '2026-11-23T12:00:00.000Z', leaseExpiresAt: '2026-11-23T12:03:00.000Z',
 });
 

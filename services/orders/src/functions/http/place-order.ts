@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { badRequest, json, readJsonBody, recordBusinessMetric, requiredEnv } from '@shop/service-kit';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { badRequest, callerOf, json, readJsonBody, recordBusinessMetric, requiredEnv, unauthorized } from '@shop/service-kit';
 import { ordersTable, type OrdersTable } from '../../adapters/orders-table';
 import { orderSagaStarterFromEnv, SagaNotStartedError, type StartOrderSaga } from '../../adapters/saga-starter';
 import { isPlacementOf, keyedOrderId, placedOrder, type NewOrder } from '../../domain/order';
@@ -98,18 +98,21 @@ function placementEffectsFromEnv(): PlacementEffects {
 }
 
 /**
- * `POST /orders` → 202 `{orderId, status: PENDING}`; 400 naming every bad field, 413 / 415 for a body too large or not
- * JSON (nothing stored); 422 / 409 for key misuse; 503 when the saga could not start.
+ * `POST /orders` → 202 `{orderId, status: PENDING}`, an order of the signed-in customer; 400 naming every bad field (a
+ * body naming a customer included), 413 / 415 for a body too large or not JSON (nothing stored); 422 / 409 for key
+ * misuse; 503 when the saga could not start.
  */
 export async function handlePlaceOrder(
-  event: APIGatewayProxyEventV2,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
   context: Context,
   effects: () => PlacementEffects = placementEffectsFromEnv,
   idempotent: MakeIdempotent = powertoolsIdempotency,
 ): Promise<APIGatewayProxyStructuredResultV2> {
+  const caller = callerOf(event);
+  if (!caller) return unauthorized();
   const body = readJsonBody(event, PLACE_ORDER_BODY_LIMITS);
   if (!body.ok) return json(body.rejection.statusCode, body.rejection.body);
-  const parsed = parsePlaceOrder(body.value);
+  const parsed = parsePlaceOrder(body.value, caller.customerId);
   const key = event.headers?.[IDEMPOTENCY_KEY_HEADER];
   const keyErrors = key !== undefined && !IDEMPOTENCY_KEY.test(key) ? [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }] : [];
   if (!parsed.ok || keyErrors.length > 0) return badRequest([...keyErrors, ...(parsed.ok ? [] : parsed.errors)]);
@@ -129,4 +132,4 @@ export async function handlePlaceOrder(
   }
 }
 
-export const handler = (event: APIGatewayProxyEventV2, context: Context) => handlePlaceOrder(event, context);
+export const handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => handlePlaceOrder(event, context);

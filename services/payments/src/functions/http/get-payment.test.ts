@@ -1,3 +1,4 @@
+import { signedIn } from '@shop/service-kit/src/testing';
 import type { PaymentRecord } from '../../domain/payment';
 import { createHandler as createGetPayment } from './get-payment';
 
@@ -9,12 +10,17 @@ const refunded: PaymentRecord = {
 
 describe('GET /payments/{orderId}', () => {
   const get = createGetPayment(() => ({ get: async (id: string) => (id === orderId ? refunded : undefined) }));
-  const request = (id: string) => get({ pathParameters: { orderId: id } } as any);
+  const request = (id: string, caller = signedIn('cust-42')) => get({ pathParameters: { orderId: id }, requestContext: caller } as any);
 
   it('answers the payment in minor units', async () => {
     const response = await request(orderId);
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body!)).toEqual({ orderId, status: 'REFUNDED', captured: 2598, refunded: 2598 });
+  });
+
+  it("answers another customer's payment as an unknown one (404), and any payment to an admin", async () => {
+    expect(await request(orderId, signedIn('cust-7'))).toMatchObject({ statusCode: 404, body: JSON.stringify({ message: `no payment for order ${orderId}` }) });
+    expect(await request(orderId, signedIn('ops-1', ['admins']))).toMatchObject({ statusCode: 200 });
   });
 
   it('answers 404 for an unknown order and 400 naming the field for a malformed id', async () => {

@@ -132,7 +132,7 @@ test('a business failure (a declined card) is no failed saga: it lands in no Fai
 test('a payment-release saga that fails past its retries: routed to the payments FailedSagasQueue, redriven, and the order ends right', async () => {
   const queues = failedSagasQueues();
   const sku = 'SKU-FAILED-RELEASE';
-  expect((await system.http('PUT', `/inventory/${sku}`, { available: 10 })).status).toBe(200);
+  expect((await system.http('PUT', `/inventory/${sku}`, { available: 10 }, system.admin.headers)).status).toBe(200);
   // The capture never works, so the payment saga (Express) hands the release to the payment-release saga (Standard),
   // whose MarkFailed Lambda refuses for longer than its retries.
   system.local.faults.set({ 'lambda.before': { rate: 1, scope: 'shop-payments-dev-markFailed' } });

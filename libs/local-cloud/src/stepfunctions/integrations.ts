@@ -50,6 +50,7 @@ const SERVICE_ERRORS: Record<string, { error: string; service: string; statusCod
   dynamodb: { error: 'DynamoDB.AmazonDynamoDBException', service: 'AmazonDynamoDBv2', statusCode: 400 },
   events: { error: 'EventBridge.AmazonEventBridgeException', service: 'AmazonEventBridge', statusCode: 400 },
   sqs: { error: 'SQS.AmazonSQSException', service: 'AmazonSQS', statusCode: 400 },
+  states: { error: 'StepFunctions.AWSStepFunctionsException', service: 'AWSStepFunctions', statusCode: 400 },
 };
 
 export class Integrations {
@@ -86,7 +87,8 @@ export class Integrations {
    * (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html): a call the role may not make
    * fails the Task with the service's error, AccessDeniedException, which the Java SDK Step Functions uses names after
    * its generic class when it does not model it: `Lambda.AWSLambdaException`, `DynamoDB.AmazonDynamoDBException`,
-   * `EventBridge.AmazonEventBridgeException`, `SQS.AmazonSQSException`. So a Retry or Catch sees it as on AWS.
+   * `EventBridge.AmazonEventBridgeException`, `SQS.AmazonSQSException`, `StepFunctions.AWSStepFunctionsException`. So a
+   * Retry or Catch sees it as on AWS.
    */
   private authorize(resource: TaskResource, parameters: unknown, target: TaskTarget): void {
     const where = this.cloud;
@@ -96,6 +98,7 @@ export class Integrations {
     if (resource.action === 'lambda:function') requests.push({ action: 'lambda:InvokeFunction', resource: functionArn(resource.arn, where) });
     else if (resource.action === 'lambda:invoke') requests.push({ action: 'lambda:InvokeFunction', resource: functionArn(String(fields.FunctionName), where) });
     else if (resource.action === 'sqs:sendMessage') requests.push({ action: 'sqs:SendMessage', resource: queueArn(String(fields.QueueUrl), where) });
+    else if (resource.action === 'states:startExecution') requests.push({ action: 'states:StartExecution', resource: String(fields.StateMachineArn) });
     else if (resource.action === 'events:putEvents') {
       for (const entry of Array.isArray(fields.Entries) ? fields.Entries : []) {
         const { EventBusName: bus, Source: source, DetailType: detailType } = (isObject(entry) ? entry : {}) as Record<string, unknown>;

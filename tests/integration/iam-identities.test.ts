@@ -94,9 +94,8 @@ describe('a function whose role lacks one permission', () => {
     policies.putRole({ arn: settleOrder.roleArn!, trustPolicy: policies.resourcePolicyOf(settleOrder.roleArn!)!, inlinePolicies: withoutUpdate });
     const sfn = new SFNClient(system.aws);
     try {
-      expect((await system.http('PUT', '/inventory/SKU-IAM-DENIED', { available: 5 })).status).toBe(200);
+      expect((await system.http('PUT', '/inventory/SKU-IAM-DENIED', { available: 5 }, system.admin.headers)).status).toBe(200);
       const placed = await system.http('POST', '/orders', {
-        customerId: 'cust-iam',
         customerEmail: 'iam-denied@example.com',
         currency: 'EUR',
         items: [{ sku: 'SKU-IAM-DENIED', quantity: 1, unitPrice: 1299 }],

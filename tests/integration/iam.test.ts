@@ -31,8 +31,8 @@ function withoutClaimPermission(service: PackagedService): PackagedService {
 
 beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
-  const [bus, notifications] = ['event-bus', 'notifications'].map((s) => readPackagedService(path.join(SERVICES_DIR, s)));
-  await loadSystem([bus!, withoutClaimPermission(notifications!)], { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies });
+  const [bus, identity, notifications] = ['event-bus', 'identity', 'notifications'].map((s) => readPackagedService(path.join(SERVICES_DIR, s)));
+  await loadSystem([bus!, identity!, withoutClaimPermission(notifications!)], { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: local.cloud.accountId, iam: local.iam.policies });
   // StartSyncExecution's host prefix (sync-) would leave the local endpoint.
   sfn = new SFNClient({ endpoint: local.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, disableHostPrefix: true });
 });

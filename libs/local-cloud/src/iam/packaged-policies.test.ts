@@ -19,7 +19,7 @@ const putEvents = (roleArn: string, source: string) =>
 beforeAll(async () => {
   local = await startLocalCloud({ port: 0, timeScale: 0.001 });
   await loadSystem(
-    ['event-bus', 'payments'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
+    ['event-bus', 'identity', 'payments'].map((s) => readPackagedService(path.join(SERVICES_DIR, s))),
     { endpoint: local.url, functions: local.lambda, region: local.cloud.region, accountId: account(), iam: local.iam.policies },
   );
 });

@@ -32,15 +32,18 @@ const DIALECTS: Record<string, Dialect> = {
   schemas: 'rest',
 };
 
+// The JSON and REST services name the failures alike; the query services (no Exception suffix) their own way.
+const JSON_SIGNATURE_CODES: Record<SignatureFailure['reason'], string> = {
+  missing: 'MissingAuthenticationTokenException',
+  incomplete: 'IncompleteSignatureException',
+  unknownKey: 'UnrecognizedClientException',
+  expiredToken: 'ExpiredTokenException',
+  signatureExpired: 'InvalidSignatureException',
+  mismatch: 'InvalidSignatureException',
+};
+
 const SIGNATURE_CODES: Record<Dialect, Record<SignatureFailure['reason'], string>> = {
-  json: {
-    missing: 'MissingAuthenticationTokenException',
-    incomplete: 'IncompleteSignatureException',
-    unknownKey: 'UnrecognizedClientException',
-    expiredToken: 'ExpiredTokenException',
-    signatureExpired: 'InvalidSignatureException',
-    mismatch: 'InvalidSignatureException',
-  },
+  json: JSON_SIGNATURE_CODES,
   query: {
     missing: 'MissingAuthenticationToken',
     incomplete: 'IncompleteSignature',
@@ -49,14 +52,7 @@ const SIGNATURE_CODES: Record<Dialect, Record<SignatureFailure['reason'], string
     signatureExpired: 'SignatureDoesNotMatch',
     mismatch: 'SignatureDoesNotMatch',
   },
-  rest: {
-    missing: 'MissingAuthenticationTokenException',
-    incomplete: 'IncompleteSignatureException',
-    unknownKey: 'UnrecognizedClientException',
-    expiredToken: 'ExpiredTokenException',
-    signatureExpired: 'InvalidSignatureException',
-    mismatch: 'InvalidSignatureException',
-  },
+  rest: JSON_SIGNATURE_CODES,
 };
 
 const ACCESS_DENIED_CODES: Record<string, string> = { sqs: 'AccessDenied', monitoring: 'AccessDenied', sts: 'AccessDenied', sns: 'AuthorizationError', schemas: 'ForbiddenException' };

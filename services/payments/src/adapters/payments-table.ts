@@ -1,6 +1,7 @@
+import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PaymentFailureReason, PaymentRecord, PaymentRequest, PaymentStatus } from '../domain/payment';
-import { dynamoDocuments, isConditionFailed, requiredEnv, scanItems } from '@shop/service-kit';
+import { dynamoDocuments, isConditionFailed, itemAsItWas, requiredEnv, scanItems } from '@shop/service-kit';
 
 /** What the refund saga found when it asked for cancellation: ABSENT when the payment had not begun. */
 export interface CancellationRequested {
@@ -120,7 +121,7 @@ export class PaymentsTable {
       return { cancelRequested: Attributes?.cancelRequested === true };
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      const record = await this.require(orderId, ['AUTHORIZED']);
+      const record = this.require(orderId, ['AUTHORIZED'], error);
       return { cancelRequested: record.cancelRequested };
     }
   }
@@ -141,7 +142,7 @@ export class PaymentsTable {
       return 'CAPTURED';
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      const record = await this.require(orderId, ['AUTHORIZED', 'CAPTURED', 'REFUNDED']);
+      const record = this.require(orderId, ['AUTHORIZED', 'CAPTURED', 'REFUNDED'], error);
       // Still AUTHORIZED: the cancellation or the release came first. CAPTURED / REFUNDED: an earlier attempt committed.
       return record.status === 'AUTHORIZED' ? 'CANCELLED' : 'CAPTURED';
     }
@@ -184,7 +185,7 @@ export class PaymentsTable {
       });
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      await this.require(orderId, ['REFUNDED']);
+      this.require(orderId, ['REFUNDED'], error);
     }
   }
 
@@ -206,7 +207,7 @@ export class PaymentsTable {
       });
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      await this.require(orderId, ['FAILED']);
+      this.require(orderId, ['FAILED'], error);
     }
   }
 
@@ -228,7 +229,7 @@ export class PaymentsTable {
       });
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      await this.require(orderId, [status]);
+      this.require(orderId, [status], error);
     }
   }
 
@@ -251,12 +252,17 @@ export class PaymentsTable {
   }
 
   private update(input: Omit<UpdateCommandInput, 'TableName'>) {
-    return this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+    // A conditional write that fails carries the row as it was (require reads it from there, not with a second request).
+    const returnOnFailure = input.ConditionExpression ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {};
+    return this.client.send(new UpdateCommand({ TableName: this.tableName, ...input, ...returnOnFailure }));
   }
 
-  /** The row after a false condition: it must be in one of `expected` (an earlier attempt's result), else the saga is lost. */
-  private async require(orderId: string, expected: PaymentStatus[]): Promise<PaymentRecord> {
-    const record = await this.get(orderId);
+  /**
+   * The row after a false condition, from the failure itself: it must be in one of `expected` (an earlier attempt's
+   * result), else the saga is lost.
+   */
+  private require(orderId: string, expected: PaymentStatus[], failure: unknown): PaymentRecord {
+    const record = itemAsItWas<PaymentRecord>(failure as ConditionalCheckFailedException);
     if (!record || !expected.includes(record.status)) {
       throw new Error(`payment of order ${orderId} is ${record?.status ?? 'absent'}, expected ${expected.join(' or ')}`);
     }
